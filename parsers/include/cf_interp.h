@@ -1,0 +1,83 @@
+/*
+ * cf_interp.h - the Content Interpreter of a modelled sensor build.
+ *
+ * cf_interp_compile() binds a parsed channel file to a sensor build: it
+ * resolves the template type, compiles every REGEX criterion, and (in builds
+ * with CF_CHECK_COMPILE_FIELDS) disables instances that test a field the
+ * build does not supply. cf_interp_eval() evaluates one array of input
+ * values against every enabled instance: criteria are ANDed in order and
+ * evaluation of an instance stops at the first criterion that fails.
+ * A WILDCARD criterion does not read its input at all - exactly how the
+ * 2024 defect stayed dormant until a non-wildcard criterion reached field 21.
+ *
+ * Input reads: in builds without CF_CHECK_RUNTIME_BOUNDS (7.11) the
+ * interpreter reads inputs[field] unchecked, faithfully reproducing the
+ * out-of-bounds read; under AddressSanitizer that read aborts with a report.
+ * Compiled with -DCF_GUARD (build/guard), every read is first checked
+ * against the supplied count and an out-of-bounds one prints one
+ * structured line on stderr and aborts:
+ *   chanfuzz-guard: out-of-bounds input read: build=7.11 template=IPC
+ *   instance=1002 criterion=1 field=20 supplied=20
+ * (one line). Builds with the runtime check refuse the read instead: the
+ * criterion fails and stats.bounds_refused counts it.
+ */
+#ifndef CF_INTERP_H
+#define CF_INTERP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cf_build.h"
+#include "cf_chan.h"
+#include "cf_event.h"
+
+typedef struct cf_program cf_program;
+
+typedef struct cf_hit {
+	uint32_t instance_index;
+	uint32_t instance_id;
+	uint16_t action;
+} cf_hit;
+
+typedef void (*cf_hit_fn)(void *ctx, const cf_hit *hit);
+
+typedef struct cf_compile_stats {
+	uint32_t instances;         /* in the file */
+	uint32_t enabled;           /* evaluated */
+	uint32_t disabled_flag;     /* instance flag ENABLED clear */
+	uint32_t rejected_regex;    /* a REGEX did not compile */
+	uint32_t rejected_fields;   /* compile-time field check (7.16) */
+} cf_compile_stats;
+
+typedef struct cf_eval_stats {
+	uint64_t instances;      /* instances evaluated */
+	uint64_t criteria;       /* criteria evaluated (wildcards included) */
+	uint64_t inputs_read;    /* input values read */
+	uint64_t bounds_refused; /* reads refused by the runtime check */
+	uint64_t hits;           /* instances that matched */
+	uint64_t re_steps;       /* regex VM steps */
+} cf_eval_stats;
+
+/* The program borrows ch: ch must outlive it. Errors: CF_E_TEMPLATE_UNKNOWN,
+ * CF_E_TEMPLATE_UNSUPPORTED, CF_E_NOMEM, CF_E_ARG. */
+int cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
+    cf_compile_stats *st, cf_diag *d);
+void cf_interp_free(cf_program *p);
+
+uint32_t cf_interp_supplied(const cf_program *p);
+const cf_tmpl *cf_interp_tmpl(const cf_program *p);
+
+/* Evaluate inputs[0..supplied) against every enabled instance; fn (may be
+ * NULL) is called once per matching instance; st (may be NULL) accumulates.
+ * Returns CF_OK or CF_E_NOMEM / CF_E_RE_* from the matcher. */
+int cf_interp_eval(const cf_program *p, const cf_value *inputs,
+    size_t supplied, cf_hit_fn fn, void *ctx, cf_eval_stats *st);
+
+/* The build's integration code: build the input array the build supplies
+ * for ev's template type (exactly cf_interp_supplied() values, copied from
+ * the event, on the heap) and evaluate it. Events of another template type
+ * are ignored (CF_OK, nothing evaluated). */
+int cf_interp_run_event(const cf_program *p, const cf_event *ev, cf_hit_fn fn,
+    void *ctx, cf_eval_stats *st);
+
+#endif

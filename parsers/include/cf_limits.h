@@ -1,0 +1,85 @@
+/*
+ * cf_limits.h - every bound the model library enforces, in one place.
+ *
+ * Each limit can be overridden at compile time (-DCF_MAX_...=N); fuzz builds
+ * may lower them to reach the edges faster. The comment on each says what it
+ * costs. docs/FORMAT.md lists the defaults; a file that exceeds one is
+ * rejected with the error code named here, never truncated.
+ */
+#ifndef CF_LIMITS_H
+#define CF_LIMITS_H
+
+/* Largest channel file accepted (CF_E_TOO_LARGE). Bounds every allocation
+ * that is proportional to the input. */
+#ifndef CF_MAX_FILE_SIZE
+#define CF_MAX_FILE_SIZE (1u << 20)
+#endif
+
+/* Largest single allocation the library makes (CF_E_NOMEM). */
+#ifndef CF_MAX_ALLOC
+#define CF_MAX_ALLOC (16u << 20)
+#endif
+
+/* String table: entries (CF_E_STRING_COUNT) and bytes per string
+ * (CF_E_STRING_LEN). Strings are copied once at parse time. */
+#ifndef CF_MAX_STRINGS
+#define CF_MAX_STRINGS 4096u
+#endif
+#ifndef CF_MAX_STRING_LEN
+#define CF_MAX_STRING_LEN 4096u
+#endif
+
+/* Instances per file (CF_E_INSTANCE_COUNT) and criteria per instance
+ * (CF_E_CRITERION_COUNT). Evaluation cost is instances x criteria per event. */
+#ifndef CF_MAX_INSTANCES
+#define CF_MAX_INSTANCES 1024u
+#endif
+#ifndef CF_MAX_CRITERIA
+#define CF_MAX_CRITERIA 32u
+#endif
+
+/* Fields a template type may declare; also the size of an event. */
+#define CF_MAX_FIELDS 32u
+
+/* Validator: problems kept in a report (more are counted, not stored). */
+#ifndef CF_VAL_MAX_PROBLEMS
+#define CF_VAL_MAX_PROBLEMS 64u
+#endif
+
+/* Regex: pattern bytes (CF_E_RE_TOO_LONG), compiled instructions
+ * (CF_E_RE_TOO_BIG; the VM's thread lists are sized by this, so it bounds
+ * matcher memory), largest {m,n} count (CF_E_RE_REPEAT), group nesting
+ * (CF_E_RE_NESTING; the parser's explicit stack) and subject bytes
+ * (CF_E_RE_SUBJECT). Matching costs at most O(insts x subject). */
+#ifndef CF_RE_MAX_PATTERN
+#define CF_RE_MAX_PATTERN 1024u
+#endif
+#ifndef CF_RE_MAX_INSTS
+#define CF_RE_MAX_INSTS 4096u
+#endif
+#ifndef CF_RE_MAX_REPEAT
+#define CF_RE_MAX_REPEAT 1000u
+#endif
+#ifndef CF_RE_MAX_DEPTH
+#define CF_RE_MAX_DEPTH 64u
+#endif
+#ifndef CF_RE_MAX_SUBJECT
+#define CF_RE_MAX_SUBJECT (1u << 20)
+#endif
+
+/* Text form and events file: longest line (CF_E_TEXT_LIMIT), events per
+ * events file. */
+#ifndef CF_TEXT_MAX_LINE
+#define CF_TEXT_MAX_LINE 16384u
+#endif
+#ifndef CF_MAX_EVENTS
+#define CF_MAX_EVENTS 4096u
+#endif
+
+/* Largest output the writer and the text dumper produce (CF_E_LIMIT). A
+ * dump escapes every byte in at most 4 characters. */
+#ifndef CF_MAX_OUTPUT
+#define CF_MAX_OUTPUT (8u << 20)
+#endif
+
+#endif

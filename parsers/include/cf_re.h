@@ -1,0 +1,59 @@
+/*
+ * cf_re.h - the criteria regex engine: a Thompson/Pike NFA.
+ *
+ * Patterns compile to a flat instruction program; matching runs all threads
+ * in lock step over the subject (Pike VM), so time is O(insts x subject) and
+ * memory O(insts), never backtracking. The VM treats the compiled program as
+ * untrusted: every jump target is checked before use (CF_E_RE_PROGRAM).
+ * The parser uses an explicit, bounded stack, never recursion.
+ *
+ * Syntax (docs/FORMAT.md, "Regex subset"): literals; '.'; classes [...] and
+ * negated classes [^...] with ranges (POSIX bracket rules: ']' first is a
+ * literal, '-' first or last is a literal, backslash inside brackets is
+ * literal); escapes \d \w \s and \ followed by any punctuation; ^ and $ (ends
+ * of the subject only, allowed anywhere); * + ? {m} {m,} {m,n}; alternation
+ * |; groups ( ). ']' and '}' outside a class are literals.
+ * Matching is by bytes; no Unicode.
+ */
+#ifndef CF_RE_H
+#define CF_RE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cf_error.h"
+
+#define CF_RE_ICASE 1u   /* ASCII case folding */
+#define CF_RE_DOT_NL 2u  /* '.' also matches '\n' (POSIX); off = RE2 */
+#define CF_RE_LONGEST 4u /* leftmost-longest span (POSIX); off = leftmost-first */
+
+typedef struct cf_re cf_re;
+
+typedef struct cf_re_span {
+	size_t start; /* half-open byte offsets of the overall match */
+	size_t end;
+} cf_re_span;
+
+/* Compile pat[0..len) (bytes; NUL allowed). On failure *out is NULL and the
+ * code is one of CF_E_RE_*, CF_E_NOMEM; d (optional) gets the byte offset. */
+int cf_re_compile(const uint8_t *pat, size_t len, unsigned flags, cf_re **out,
+    cf_diag *d);
+
+/* Unanchored search of s[0..n). *matched is 1 or 0; span (optional) gets the
+ * overall match; steps (optional) gets the number of thread steps taken,
+ * which never exceeds cf_re_step_bound(re, n). Errors: CF_E_RE_SUBJECT,
+ * CF_E_RE_PROGRAM, CF_E_RE_STEPS, CF_E_NOMEM. */
+int cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
+    cf_re_span *span, uint64_t *steps);
+
+/* Number of instructions in the compiled program. */
+size_t cf_re_ninst(const cf_re *re);
+
+/* The documented step bound for a subject of n bytes:
+ * (n + 1) * ninst * CF_RE_STEP_FACTOR. */
+#define CF_RE_STEP_FACTOR 2u
+uint64_t cf_re_step_bound(const cf_re *re, size_t n);
+
+void cf_re_free(cf_re *re);
+
+#endif

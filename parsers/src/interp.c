@@ -1,0 +1,348 @@
+/*
+ * interp.c - the Content Interpreter of a modelled sensor build (cf_interp.h).
+ *
+ * Compile: bind a parsed channel file to a sensor build, precompile every
+ * REGEX criterion, and decide per instance whether it is evaluated.
+ * Evaluate: for each enabled instance, AND its criteria in order, stopping
+ * at the first false one. A WILDCARD never reads its input.
+ *
+ * The single place where an input value is read is input_at(). Whether it
+ * checks the index is decided by the build table (CF_CHECK_RUNTIME_BOUNDS),
+ * not by #ifdefs - except the CF_GUARD instrumentation, which exists so
+ * that builds without a sanitizer still see an out-of-bounds read.
+ */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cf_interp.h"
+#include "cf_mem.h"
+#include "cf_re.h"
+
+struct cf_program {
+	const cf_chan *ch;
+	const cf_build *build;
+	const cf_tmpl *tmpl;
+	uint32_t supplied;
+	uint8_t *enabled; /* per instance: 1 = evaluated */
+	cf_re **re;       /* per criterion, flattened; NULL unless REGEX */
+	uint32_t *first;  /* per instance: index of its first criterion in re */
+};
+
+void
+cf_interp_free(cf_program *p)
+{
+	if (p == NULL)
+		return;
+	if (p->re != NULL && p->first != NULL) {
+		for (uint32_t i = 0; i < p->ch->ninstances; i++)
+			for (uint16_t k = 0; k < p->ch->instances[i].ncrit; k++)
+				cf_re_free(p->re[p->first[i] + k]);
+	}
+	cf_mem_free(p->re);
+	cf_mem_free(p->first);
+	cf_mem_free(p->enabled);
+	cf_mem_free(p);
+}
+
+uint32_t
+cf_interp_supplied(const cf_program *p)
+{
+	return p->supplied;
+}
+
+const cf_tmpl *
+cf_interp_tmpl(const cf_program *p)
+{
+	return p->tmpl;
+}
+
+int
+cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
+    cf_compile_stats *st, cf_diag *d)
+{
+	cf_compile_stats s = {0};
+	cf_program *p;
+	uint32_t total = 0;
+	int rc = CF_E_NOMEM;
+
+	*out = NULL;
+	if (ch == NULL || b == NULL)
+		return cf_diag_set(d, CF_E_ARG, 0, "no channel file or build");
+	if ((p = cf_mem_calloc(1, sizeof(*p))) == NULL)
+		return cf_diag_set(d, CF_E_NOMEM, 0, "out of memory");
+	p->ch = ch;
+	p->build = b;
+	if ((p->tmpl = cf_tmpl_by_id(ch->template_type)) == NULL) {
+		rc = cf_diag_set(d, CF_E_TEMPLATE_UNKNOWN, 16,
+		    "template type %u is not compiled into sensor %s",
+		    ch->template_type, b->name);
+		goto fail;
+	}
+	if ((p->supplied = cf_build_supplied(b, ch->template_type)) == 0) {
+		rc = cf_diag_set(d, CF_E_TEMPLATE_UNSUPPORTED, 16,
+		    "sensor %s has no integration for template type %s", b->name,
+		    p->tmpl->name);
+		goto fail;
+	}
+	s.instances = ch->ninstances;
+	if (ch->ninstances == 0)
+		goto done;
+	/* ninstances <= CF_MAX_INSTANCES and ncrit <= CF_MAX_CRITERIA, so the
+	 * total fits easily in 32 bits. */
+	for (uint32_t i = 0; i < ch->ninstances; i++)
+		total += ch->instances[i].ncrit;
+	if ((p->enabled = cf_mem_calloc(ch->ninstances, 1)) == NULL ||
+	    (p->first = cf_mem_calloc(ch->ninstances, sizeof(uint32_t))) == NULL ||
+	    (total && (p->re = cf_mem_calloc(total, sizeof(cf_re *))) == NULL)) {
+		rc = cf_diag_set(d, CF_E_NOMEM, 0, "out of memory");
+		goto fail;
+	}
+	total = 0;
+	for (uint32_t i = 0; i < ch->ninstances; i++) {
+		const cf_instance *in = &ch->instances[i];
+		int ok = 1;
+
+		p->first[i] = total;
+		total += in->ncrit;
+		if (!(in->flags & CF_INST_ENABLED)) {
+			s.disabled_flag++;
+			continue;
+		}
+		for (uint16_t k = 0; k < in->ncrit && ok; k++) {
+			const cf_criterion *c = &in->crit[k];
+			if ((b->checks & CF_CHECK_COMPILE_FIELDS) &&
+			    c->op != CF_OP_WILDCARD && c->field >= p->supplied) {
+				s.rejected_fields++;
+				ok = 0;
+			}
+		}
+		for (uint16_t k = 0; k < in->ncrit && ok; k++) {
+			const cf_criterion *c = &in->crit[k];
+			const cf_str *pat;
+			if (c->op != CF_OP_REGEX)
+				continue;
+			/* The parser guarantees str < nstrings for REGEX. */
+			pat = &ch->strings[c->str];
+			rc = cf_re_compile(pat->data, pat->len,
+			    CF_RE_DOT_NL | ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
+			    &p->re[p->first[i] + k], NULL);
+			if (rc == CF_E_NOMEM) {
+				cf_diag_set(d, rc, 0, "out of memory");
+				goto fail;
+			}
+			if (rc != CF_OK) {
+				s.rejected_regex++;
+				ok = 0;
+			}
+		}
+		p->enabled[i] = (uint8_t)ok;
+		s.enabled += (uint32_t)ok;
+	}
+done:
+	if (st)
+		*st = s;
+	*out = p;
+	return CF_OK;
+fail:
+	cf_interp_free(p);
+	return rc;
+}
+
+/* Evaluation context of one criterion, for the guard's report. */
+struct eval_ctx {
+	const cf_program *p;
+	const cf_value *inputs;
+	size_t supplied;
+	uint32_t instance;
+	uint32_t criterion;
+	cf_eval_stats *st;
+};
+
+#ifdef CF_GUARD
+/* Guard builds: report the out-of-bounds read as one structured line and
+ * abort, so that engines without a sanitizer still see the defect. */
+static void
+guard_fault(const struct eval_ctx *e, uint32_t field)
+{
+	fprintf(stderr,
+	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s "
+	    "instance=%u criterion=%u field=%u supplied=%zu\n",
+	    e->p->build->name, e->p->tmpl->name,
+	    e->p->ch->instances[e->instance].id, e->criterion, field,
+	    e->supplied);
+	fflush(stderr);
+	abort();
+}
+#endif
+
+/* The only input read. NULL when the runtime check refuses it. */
+static const cf_value *
+input_at(const struct eval_ctx *e, uint32_t field)
+{
+	if ((e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) &&
+	    field >= e->supplied) {
+		e->st->bounds_refused++;
+		return NULL;
+	}
+#ifdef CF_GUARD
+	if (field >= e->supplied)
+		guard_fault(e, field);
+#endif
+	e->st->inputs_read++;
+	/* Build 7.11 reaches here with field == supplied: the CF-291 read. */
+	return &e->inputs[field];
+}
+
+static uint8_t
+fold(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 32) : c;
+}
+
+static int
+bytes_eq(const uint8_t *x, const uint8_t *y, size_t n, int icase)
+{
+	if (!icase)
+		return memcmp(x, y, n) == 0;
+	for (size_t i = 0; i < n; i++)
+		if (fold(x[i]) != fold(y[i]))
+			return 0;
+	return 1;
+}
+
+static int
+bytes_contains(const uint8_t *h, size_t hn, const uint8_t *nd, size_t nn,
+    int icase)
+{
+	if (nn == 0)
+		return 1;
+	if (nn > hn)
+		return 0;
+	if (!icase)
+		return memmem(h, hn, nd, nn) != NULL;
+	/* Case-folded search: quadratic only in the needle (<= 4096 bytes). */
+	for (size_t i = 0; i <= hn - nn; i++)
+		if (fold(h[i]) == fold(nd[0]) && bytes_eq(h + i, nd, nn, 1))
+			return 1;
+	return 0;
+}
+
+/* 1 true, 0 false, or a negative CF_E_* from the matcher. */
+static int
+eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
+{
+	const cf_value *v;
+	int r = 0, icase = (c->mods & CF_MOD_ICASE) != 0;
+
+	if (c->op == CF_OP_WILDCARD)
+		return 1; /* never reads its input */
+	if ((v = input_at(e, c->field)) == NULL)
+		return 0;
+	if (cf_op_operand(c->op) == CF_OPND_STR) {
+		const cf_str *s = &e->p->ch->strings[c->str];
+		if (v->type != CF_VT_STR)
+			return 0;
+		switch (c->op) {
+		case CF_OP_EQUALS:
+			r = v->len == s->len && bytes_eq(v->v.s, s->data, s->len,
+			    icase);
+			break;
+		case CF_OP_PREFIX:
+			r = v->len >= s->len && bytes_eq(v->v.s, s->data, s->len,
+			    icase);
+			break;
+		case CF_OP_SUFFIX:
+			r = v->len >= s->len && bytes_eq(v->v.s + (v->len - s->len),
+			    s->data, s->len, icase);
+			break;
+		case CF_OP_CONTAINS:
+			r = bytes_contains(v->v.s, v->len, s->data, s->len, icase);
+			break;
+		case CF_OP_REGEX: {
+			uint64_t steps = 0;
+			int rc = cf_re_exec(re, v->v.s, v->len, &r, NULL, &steps);
+			e->st->re_steps += steps;
+			if (rc == CF_E_RE_SUBJECT)
+				r = 0; /* too long to match: not a match */
+			else if (rc != CF_OK)
+				return -rc;
+			break;
+		}
+		}
+	} else {
+		if (v->type != CF_VT_INT)
+			return 0;
+		switch (c->op) {
+		case CF_OP_INT_EQ:
+			r = v->v.u == c->a;
+			break;
+		case CF_OP_INT_RANGE:
+			r = c->a <= v->v.u && v->v.u <= c->b;
+			break;
+		case CF_OP_FLAGS_ANY:
+			r = (v->v.u & c->a) != 0;
+			break;
+		case CF_OP_FLAGS_ALL:
+			r = (v->v.u & c->a) == c->a;
+			break;
+		}
+	}
+	return (c->mods & CF_MOD_NEGATE) ? !r : r;
+}
+
+int
+cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
+    cf_hit_fn fn, void *ctx, cf_eval_stats *st)
+{
+	cf_eval_stats local = {0};
+	struct eval_ctx e = {p, inputs, supplied, 0, 0, st ? st : &local};
+
+	for (uint32_t i = 0; i < p->ch->ninstances; i++) {
+		const cf_instance *in = &p->ch->instances[i];
+		int match = 1;
+
+		if (!p->enabled[i])
+			continue;
+		e.instance = i;
+		e.st->instances++;
+		for (uint16_t k = 0; k < in->ncrit && match; k++) {
+			int r;
+			e.criterion = k;
+			e.st->criteria++;
+			r = eval_criterion(&e, &in->crit[k], p->re[p->first[i] + k]);
+			if (r < 0)
+				return -r;
+			match = r;
+		}
+		if (match) {
+			cf_hit h = {i, in->id, in->action};
+			e.st->hits++;
+			if (fn)
+				fn(ctx, &h);
+		}
+	}
+	return CF_OK;
+}
+
+int
+cf_interp_run_event(const cf_program *p, const cf_event *ev, cf_hit_fn fn,
+    void *ctx, cf_eval_stats *st)
+{
+	cf_value *inputs;
+	uint32_t n;
+	int rc;
+
+	if (ev->tmpl_id != p->tmpl->id)
+		return CF_OK;
+	/* The integration code builds an array of exactly what the build
+	 * supplies - on the heap, so a sanitizer sees any read past it. */
+	if ((inputs = cf_mem_calloc(p->supplied, sizeof(*inputs))) == NULL)
+		return CF_E_NOMEM;
+	n = ev->nvalues < p->supplied ? ev->nvalues : p->supplied;
+	memcpy(inputs, ev->values, (size_t)n * sizeof(*inputs));
+	rc = cf_interp_eval(p, inputs, p->supplied, fn, ctx, st);
+	cf_mem_free(inputs);
+	return rc;
+}

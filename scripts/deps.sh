@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages chanfuzz needs, if any is missing.
+#
+# Called by `make test`, `make fuzz` and .ci/run. As root it runs apt-get
+# itself; otherwise it uses sudo when available, or prints the command.
+# Set CF_NO_INSTALL=1 to only check.
+set -eu
+# command -> Debian package that provides it
+need=(
+	"clang:clang"
+	"llvm-symbolizer:llvm"
+	"llvm-cov:llvm"
+	"llvm-profdata:llvm"
+	"clang-format:clang-format"
+	"make:make"
+	"ar:binutils"
+	"git:git"
+	"afl-fuzz:afl++"
+	"afl-clang-fast:afl++"
+	"gnuplot:gnuplot-nox"
+	"zip:zip"
+	"unzip:unzip"
+	"jq:jq"
+	"gdb:gdb"
+)
+missing=()
+for pair in "${need[@]}"; do
+	cmd=${pair%%:*} pkg=${pair#*:}
+	command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+done
+# Libraries and headers, checked by file.
+[ -f /usr/include/bsd/string.h ] || missing+=(libbsd-dev)
+# libFuzzer and the sanitizer runtimes ship in libclang-rt-dev.
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+	missing+=(libclang-rt-dev)
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+echo "deps: missing packages: ${missing[*]}"
+if [ "${CF_NO_INSTALL:-0}" = 1 ]; then
+	echo "deps: install them with: apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+if [ "$(id -u)" = 0 ]; then
+	sudo=()
+elif command -v sudo >/dev/null 2>&1; then
+	sudo=(sudo)
+else
+	echo "deps: not root and no sudo: run as root: apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# run.sh - the test runner behind `make test`.
+#
+# Runs every suite, each of which ends with "SUITE: N passed, N failed";
+# adds them up and ends with the closing line "N passed, N failed" on a
+# line of its own (CI reads it). Exits non-zero if any suite fails or
+# prints no count.
+set -u
+cd "$(dirname "$0")/.."
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+total_pass=0 total_fail=0 broken=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+suite() { # name command...
+	local name=$1
+	shift
+	local out="$log/$name.out" rc line p f
+	"$@" >"$out" 2>&1
+	rc=$?
+	line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "== $name: no count printed (exit $rc)"
+		tail -n 30 "$out"
+		broken=$((broken + 1))
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.*passed, ([0-9]+) failed.*/\1/' <<<"$line")
+	if [ "$f" != 0 ] || [ "$rc" != 0 ]; then
+		echo "== $name: FAILED (exit $rc)"
+		grep -E 'FAIL|ERROR|error' "$out" | head -n 40
+		[ "$f" = 0 ] && f=1
+	fi
+	printf '%-22s %6s passed %4s failed\n' "$name" "$p" "$f"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+suite check scripts/check-source.sh
+for t in build/asan/tests/test_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	case $name in
+	test_re_conformance) suite "$name" "$t" tests/data/regex-conformance ;;
+	*) suite "$name" "$t" ;;
+	esac
+done
+for s in tests/sh/*.sh; do
+	suite "$(basename "$s" .sh)" bash "$s"
+done
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ] && [ "$broken" = 0 ]

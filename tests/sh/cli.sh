@@ -1,0 +1,97 @@
+# cli.sh - cftool's commands, exit codes and bad input: every bad input
+# gets one clear message and a documented non-zero exit, never a crash.
+# Run against the plain and the ASan+UBSan builds.
+. "$(dirname "$0")/../lib.sh"
+P=build/asan/tests/cfpatch
+G=build/corpus/cf291-wildcard.cf
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+u32at() { od -An -tu4 -j"$2" -N4 "$1" | tr -d ' '; }
+inst_off=$(u32at $G 56)
+
+# Hostile files, built from a good one.
+: >"$TMP/empty.cf"
+head -c 30 $G >"$TMP/trunc30.cf"
+head -c 2 $G >"$TMP/trunc2.cf"
+$P $G "$TMP/magic.cf" 0 4 0x414141AA
+$P $G "$TMP/crc.cf" 70 1 0x5A --keep-crc
+$P $G "$TMP/total.cf" 20 4 0xFFFFFFFF
+$P $G "$TMP/strcount.cf" 64 4 0xFFFFFFFF
+$P $G "$TMP/instcount.cf" "$inst_off" 4 0xFFFFFFFF
+$P $G "$TMP/sectoff.cf" 44 4 0xFFFFFFF0
+$P $G "$TMP/version.cf" 4 2 2
+$P $G "$TMP/cut.cf" 0 1 0xAA --truncate 100
+head -c 1048577 /dev/zero | tr '\0' '\252' >"$TMP/huge.cf"
+printf 'channel 291\ncontent-version 1\ntemplate IPC\ninstance 1 detect\n  field pipe_name regexx "a"\n' >"$TMP/bad.cft"
+printf 'event IPC "e1"\n  pipe_name "\\\\\\\\.\\\\pipe\\\\x"\n  rpc_binding "ncacn_np:x"\n' >"$TMP/good.ev"
+printf 'event Nope\n' >"$TMP/bad.ev"
+
+for t in build/cftool build/asan/cftool; do
+	run $t
+	expect_rc 2 "$t no args"
+	run $t --help
+	expect_rc 0 "$t --help"
+	expect_out 'usage: ' "$t --help usage"
+	run $t frobnicate
+	expect_rc 2 "$t unknown command"
+	expect_err "unknown command 'frobnicate'" "$t unknown command message"
+	run $t dump "$TMP/nonexistent.cf"
+	expect_rc 3 "$t missing file"
+	expect_err 'No such file' "$t missing file message"
+	run $t dump "$TMP"
+	expect_rc 3 "$t directory"
+	run $t dump --bogus
+	expect_rc 2 "$t dump option"
+	for c in empty:CF_E_TRUNCATED trunc2:CF_E_TRUNCATED trunc30:CF_E_TRUNCATED \
+		magic:CF_E_MAGIC crc:CF_E_CRC total:CF_E_TOTAL_LENGTH \
+		strcount:CF_E_STRING_COUNT instcount:CF_E_INSTANCE_COUNT \
+		sectoff:CF_E_SECTION_BOUNDS version:CF_E_VERSION \
+		cut:CF_E_TOTAL_LENGTH huge:CF_E_TOO_LARGE; do
+		f=${c%%:*} code=${c#*:}
+		for cmd in dump validate "run --sensor 7.11"; do
+			run $t $cmd "$TMP/$f.cf"
+			expect_rc 4 "$t $cmd $f"
+			expect_err "$code" "$t $cmd $f names $code"
+			expect_no_err 'Sanitizer|runtime error' "$t $cmd $f clean"
+		done
+	done
+	run $t validate --validator 2023 $G
+	expect_rc 2 "$t unknown validator"
+	expect_err "unknown validator '2023'" "$t unknown validator message"
+	run $t validate --strict $G
+	expect_rc 2 "$t validate unknown option"
+	run $t run $G
+	expect_rc 2 "$t run without --sensor"
+	run $t run --sensor 9.99 $G
+	expect_rc 2 "$t unknown build"
+	expect_err "unknown sensor build '9.99'; known: 7.11 7.16" "$t unknown build message"
+	run $t run --sensor 7.16 --events "$TMP/good.ev" $G
+	expect_rc 0 "$t run with events file"
+	expect_out '^match: event=e1 instance=291004 action=detect$' "$t events file match"
+	expect_out '^1 events, 1 matches' "$t events file summary"
+	run $t run --sensor 7.16 --events "$TMP/bad.ev" $G
+	expect_rc 4 "$t bad events file"
+	expect_err 'bad.ev:1: CF_E_TEXT_VALUE' "$t bad events file line"
+	run $t run --sensor 7.16 --events "$TMP/none.ev" $G
+	expect_rc 3 "$t missing events file"
+	run $t asm "$TMP/bad.cft"
+	expect_rc 2 "$t asm without -o"
+	run $t asm "$TMP/bad.cft" -o "$TMP/bad.cf"
+	expect_rc 4 "$t asm syntax error"
+	expect_err 'bad.cft:5: CF_E_TEXT_' "$t asm error names line 5"
+	[ ! -e "$TMP/bad.cf" ] && ok || bad "$t asm error leaves no output"
+	run $t asm corpus/src/cf291-wildcard.cft -o "$TMP/no/such/dir/x.cf"
+	expect_rc 3 "$t asm to missing dir"
+	run $t asm corpus/src/cf291-wildcard.cft -o "$TMP/ok.cf"
+	expect_rc 0 "$t asm ok"
+	expect_same "$TMP/ok.cf" $G "$t asm output equals make corpus"
+	[ -z "$(ls "$TMP" | grep tmp)" ] && ok || bad "$t asm leaves no temp file"
+	run $t types
+	expect_rc 0 "$t types"
+	expect_out '^template 1 IPC \(channel 291\), 21 fields:' "$t types IPC"
+	expect_out '20 rpc_binding' "$t types IPC field 20"
+	expect_out '7\.11 +IPC=20/21' "$t types build 7.11"
+	expect_out '7\.16 +IPC=21/21' "$t types build 7.16"
+	run $t types --markdown
+	expect_rc 0 "$t types --markdown"
+done
+finish cli
