@@ -23,6 +23,12 @@ need=(
 	"jq:jq"
 	"gdb:gdb"
 )
+# --packages: print every package the project needs (for .ci/run).
+if [ "${1:-}" = --packages ]; then
+	for pair in "${need[@]}"; do echo "${pair#*:}"; done | sort -u
+	printf '%s\n' libbsd-dev libclang-rt-dev
+	exit 0
+fi
 missing=()
 for pair in "${need[@]}"; do
 	cmd=${pair%%:*} pkg=${pair#*:}

@@ -13,21 +13,21 @@
 
 static unsigned cf_test_passed, cf_test_failed;
 
-#define CF_EXPECT(cond, ...)                                                   \
-	do {                                                                   \
-		if (cond) {                                                    \
-			cf_test_passed++;                                      \
-		} else {                                                       \
-			cf_test_failed++;                                      \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);   \
-			fprintf(stderr, __VA_ARGS__);                          \
-			fputc('\n', stderr);                                   \
-		}                                                              \
+#define CF_EXPECT(cond, ...)                                                 \
+	do {                                                                 \
+		if (cond) {                                                  \
+			cf_test_passed++;                                    \
+		} else {                                                     \
+			cf_test_failed++;                                    \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+		}                                                            \
 	} while (0)
 
-#define CF_EXPECT_EQ(got, want, what)                                          \
-	CF_EXPECT((long long)(got) == (long long)(want),                       \
-	    "%s: got %lld, want %lld", (what), (long long)(got),               \
+#define CF_EXPECT_EQ(got, want, what)                            \
+	CF_EXPECT((long long)(got) == (long long)(want),         \
+	    "%s: got %lld, want %lld", (what), (long long)(got), \
 	    (long long)(want))
 
 static inline int

@@ -39,8 +39,9 @@ main(int argc, char **argv)
 	FILE *f;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: cfpatch IN OUT OFFSET WIDTH VALUE "
-				"[--keep-crc] [--truncate N]\n");
+		fprintf(stderr,
+		    "usage: cfpatch IN OUT OFFSET WIDTH VALUE "
+		    "[--keep-crc] [--truncate N]\n");
 		return 2;
 	}
 	off = num(argv[3]);
@@ -66,8 +67,8 @@ main(int argc, char **argv)
 	if (trunc < len)
 		len = (size_t)trunc;
 	if (!keep_crc && len >= CF_HEADER_SIZE) {
-		uint32_t crc = cf_crc32(0, buf + CF_HEADER_SIZE,
-		    len - CF_HEADER_SIZE);
+		uint32_t crc =
+		    cf_crc32(0, buf + CF_HEADER_SIZE, len - CF_HEADER_SIZE);
 		for (int i = 0; i < 4; i++)
 			buf[24 + i] = (uint8_t)(crc >> (8 * i));
 	}

@@ -75,8 +75,8 @@ static void
 fix_crc(uint8_t *p, size_t len)
 {
 	if (len >= CF_HEADER_SIZE)
-		put(p, 24, 4, cf_crc32(0, p + CF_HEADER_SIZE,
-		    len - CF_HEADER_SIZE));
+		put(p, 24, 4,
+		    cf_crc32(0, p + CF_HEADER_SIZE, len - CF_HEADER_SIZE));
 }
 
 static int
@@ -90,7 +90,8 @@ parse_code(const uint8_t *p, size_t len)
 		cf_chan_free(ch);
 	} else {
 		CF_EXPECT(ch == NULL, "parse failure returns no model");
-		CF_EXPECT(d.code == rc, "diag code %d equals rc %d", d.code, rc);
+		CF_EXPECT(
+		    d.code == rc, "diag code %d equals rc %d", d.code, rc);
 	}
 	return rc;
 }
@@ -106,8 +107,8 @@ ld32(const uint8_t *p, size_t off)
 
 struct patch {
 	const char *what;
-	uint32_t off;  /* absolute, or relative to the instance section if */
-	int rel_inst;  /* rel_inst is set */
+	uint32_t off; /* absolute, or relative to the instance section if */
+	int rel_inst; /* rel_inst is set */
 	unsigned width;
 	uint64_t value;
 	int keep_crc;
@@ -117,87 +118,98 @@ struct patch {
 /* Instance section layout: count(4), inst0 head(12) at 4, its 5 criteria
  * (24 each) at 16, inst1 head at 136, criteria at 148. */
 static const struct patch patches[] = {
-	{"magic byte 0", 0, 0, 1, 0xAB, 0, CF_E_MAGIC},
-	{"magic byte 3", 3, 0, 1, 0x00, 0, CF_E_MAGIC},
-	{"format version 0", 4, 0, 2, 0, 0, CF_E_VERSION},
-	{"format version 2", 4, 0, 2, 2, 0, CF_E_VERSION},
-	{"header size 39", 6, 0, 2, 39, 0, CF_E_HEADER_SIZE},
-	{"header size 0xFFFF", 6, 0, 2, 0xFFFF, 0, CF_E_HEADER_SIZE},
-	{"total length 0", 20, 0, 4, 0, 0, CF_E_TOTAL_LENGTH},
-	{"total length 2^32-1", 20, 0, 4, 0xFFFFFFFF, 0, CF_E_TOTAL_LENGTH},
-	{"crc off by one", 24, 0, 1, 0, 1, CF_E_CRC},
-	{"section count 0", 28, 0, 2, 0, 0, CF_E_SECTION_COUNT},
-	{"section count 3", 28, 0, 2, 3, 0, CF_E_SECTION_COUNT},
-	{"section count 0xFFFF", 28, 0, 2, 0xFFFF, 0, CF_E_SECTION_COUNT},
-	{"header flags", 30, 0, 2, 1, 0, CF_E_RESERVED},
-	{"header reserved", 36, 0, 4, 0x80000000, 0, CF_E_RESERVED},
-	{"section table at 0", 32, 0, 4, 0, 0, CF_E_SECTION_TABLE},
-	{"section table at 64", 32, 0, 4, 64, 0, CF_E_SECTION_TABLE},
-	{"section kind 0", 40, 0, 2, 0, 0, CF_E_SECTION_KIND},
-	{"section kind 3", 40, 0, 2, 3, 0, CF_E_SECTION_KIND},
-	{"section kind duplicated", 52, 0, 2, 1, 0, CF_E_SECTION_KIND},
-	{"section entry reserved", 42, 0, 2, 1, 0, CF_E_RESERVED},
-	{"section offset inside header", 44, 0, 4, 0, 0, CF_E_SECTION_BOUNDS},
-	{"section offset in table", 44, 0, 4, 63, 0, CF_E_SECTION_BOUNDS},
-	{"section offset 2^32-1", 44, 0, 4, 0xFFFFFFFF, 0, CF_E_SECTION_BOUNDS},
-	{"section length 2^32-1", 48, 0, 4, 0xFFFFFFFF, 0, CF_E_SECTION_BOUNDS},
-	{"section offset+length wraps", 56, 0, 4, 0xFFFFFFF0, 0,
-	    CF_E_SECTION_BOUNDS},
-	{"sections overlap", 56, 0, 4, 64, 0, CF_E_SECTION_OVERLAP},
-	{"string count 2^32-1", STR_SEC, 0, 4, 0xFFFFFFFF, 0, CF_E_STRING_COUNT},
-	{"string count 3: data too short", STR_SEC, 0, 4, 3, 0, CF_E_STRING_BOUNDS},
-	{"string count 4 (past section)", STR_SEC, 0, 4, 4, 0, CF_E_STRING_COUNT},
-	{"string count 0 leaves data", STR_SEC, 0, 4, 0, 0, CF_E_STRING_TRAILING},
-	{"string 0 offset 1", STR_SEC + 4, 0, 4, 1, 0, CF_E_STRING_OVERLAP},
-	{"string 0 offset past data", STR_SEC + 4, 0, 4, 13, 0,
-	    CF_E_STRING_BOUNDS},
-	{"string 0 offset 2^32-1", STR_SEC + 4, 0, 4, 0xFFFFFFFF, 0,
-	    CF_E_STRING_BOUNDS},
-	{"string 0 length past data", STR_SEC + 8, 0, 4, 13, 0,
-	    CF_E_STRING_BOUNDS},
-	{"string 0 length over limit", STR_SEC + 8, 0, 4, CF_MAX_STRING_LEN + 1,
-	    0, CF_E_STRING_LEN},
-	{"string 0 length 2^32-1", STR_SEC + 8, 0, 4, 0xFFFFFFFF, 0,
-	    CF_E_STRING_LEN},
-	{"string 1 overlaps string 0", STR_SEC + 12, 0, 4, 0, 0,
-	    CF_E_STRING_OVERLAP},
-	{"string 1 after a gap", STR_SEC + 12, 0, 4, 10, 0, CF_E_STRING_BOUNDS},
-	{"string 1 shorter: trailing", STR_SEC + 16, 0, 4, 2, 0,
-	    CF_E_STRING_TRAILING},
-	{"instance count 2^32-1", 0, 1, 4, 0xFFFFFFFF, 0, CF_E_INSTANCE_COUNT},
-	{"instance count limit+1", 0, 1, 4, CF_MAX_INSTANCES + 1, 0,
-	    CF_E_INSTANCE_COUNT},
-	{"instance count 3: runs past", 0, 1, 4, 3, 0, CF_E_INSTANCE_TRUNCATED},
-	{"instance count 23 (past section)", 0, 1, 4, 23, 0, CF_E_INSTANCE_COUNT},
-	{"instance count 1: trailing", 0, 1, 4, 1, 0, CF_E_INSTANCE_TRAILING},
-	{"instance count 0: trailing", 0, 1, 4, 0, 0, CF_E_INSTANCE_TRAILING},
-	{"action 4", 8, 1, 2, 4, 0, CF_E_ACTION},
-	{"action 0xFFFF", 8, 1, 2, 0xFFFF, 0, CF_E_ACTION},
-	{"instance flag bit 1", 10, 1, 2, 3, 0, CF_E_RESERVED},
-	{"instance reserved", 14, 1, 2, 1, 0, CF_E_RESERVED},
-	{"criterion count limit+1", 12, 1, 2, CF_MAX_CRITERIA + 1, 0,
-	    CF_E_CRITERION_COUNT},
-	{"criterion count 0xFFFF", 12, 1, 2, 0xFFFF, 0, CF_E_CRITERION_COUNT},
+	{ "magic byte 0", 0, 0, 1, 0xAB, 0, CF_E_MAGIC },
+	{ "magic byte 3", 3, 0, 1, 0x00, 0, CF_E_MAGIC },
+	{ "format version 0", 4, 0, 2, 0, 0, CF_E_VERSION },
+	{ "format version 2", 4, 0, 2, 2, 0, CF_E_VERSION },
+	{ "header size 39", 6, 0, 2, 39, 0, CF_E_HEADER_SIZE },
+	{ "header size 0xFFFF", 6, 0, 2, 0xFFFF, 0, CF_E_HEADER_SIZE },
+	{ "total length 0", 20, 0, 4, 0, 0, CF_E_TOTAL_LENGTH },
+	{ "total length 2^32-1", 20, 0, 4, 0xFFFFFFFF, 0, CF_E_TOTAL_LENGTH },
+	{ "crc off by one", 24, 0, 1, 0, 1, CF_E_CRC },
+	{ "section count 0", 28, 0, 2, 0, 0, CF_E_SECTION_COUNT },
+	{ "section count 3", 28, 0, 2, 3, 0, CF_E_SECTION_COUNT },
+	{ "section count 0xFFFF", 28, 0, 2, 0xFFFF, 0, CF_E_SECTION_COUNT },
+	{ "header flags", 30, 0, 2, 1, 0, CF_E_RESERVED },
+	{ "header reserved", 36, 0, 4, 0x80000000, 0, CF_E_RESERVED },
+	{ "section table at 0", 32, 0, 4, 0, 0, CF_E_SECTION_TABLE },
+	{ "section table at 64", 32, 0, 4, 64, 0, CF_E_SECTION_TABLE },
+	{ "section kind 0", 40, 0, 2, 0, 0, CF_E_SECTION_KIND },
+	{ "section kind 3", 40, 0, 2, 3, 0, CF_E_SECTION_KIND },
+	{ "section kind duplicated", 52, 0, 2, 1, 0, CF_E_SECTION_KIND },
+	{ "section entry reserved", 42, 0, 2, 1, 0, CF_E_RESERVED },
+	{ "section offset inside header", 44, 0, 4, 0, 0, CF_E_SECTION_BOUNDS },
+	{ "section offset in table", 44, 0, 4, 63, 0, CF_E_SECTION_BOUNDS },
+	{ "section offset 2^32-1", 44, 0, 4, 0xFFFFFFFF, 0,
+	    CF_E_SECTION_BOUNDS },
+	{ "section length 2^32-1", 48, 0, 4, 0xFFFFFFFF, 0,
+	    CF_E_SECTION_BOUNDS },
+	{ "section offset+length wraps", 56, 0, 4, 0xFFFFFFF0, 0,
+	    CF_E_SECTION_BOUNDS },
+	{ "sections overlap", 56, 0, 4, 64, 0, CF_E_SECTION_OVERLAP },
+	{ "string count 2^32-1", STR_SEC, 0, 4, 0xFFFFFFFF, 0,
+	    CF_E_STRING_COUNT },
+	{ "string count 3: data too short", STR_SEC, 0, 4, 3, 0,
+	    CF_E_STRING_BOUNDS },
+	{ "string count 4 (past section)", STR_SEC, 0, 4, 4, 0,
+	    CF_E_STRING_COUNT },
+	{ "string count 0 leaves data", STR_SEC, 0, 4, 0, 0,
+	    CF_E_STRING_TRAILING },
+	{ "string 0 offset 1", STR_SEC + 4, 0, 4, 1, 0, CF_E_STRING_OVERLAP },
+	{ "string 0 offset past data", STR_SEC + 4, 0, 4, 13, 0,
+	    CF_E_STRING_BOUNDS },
+	{ "string 0 offset 2^32-1", STR_SEC + 4, 0, 4, 0xFFFFFFFF, 0,
+	    CF_E_STRING_BOUNDS },
+	{ "string 0 length past data", STR_SEC + 8, 0, 4, 13, 0,
+	    CF_E_STRING_BOUNDS },
+	{ "string 0 length over limit", STR_SEC + 8, 0, 4,
+	    CF_MAX_STRING_LEN + 1, 0, CF_E_STRING_LEN },
+	{ "string 0 length 2^32-1", STR_SEC + 8, 0, 4, 0xFFFFFFFF, 0,
+	    CF_E_STRING_LEN },
+	{ "string 1 overlaps string 0", STR_SEC + 12, 0, 4, 0, 0,
+	    CF_E_STRING_OVERLAP },
+	{ "string 1 after a gap", STR_SEC + 12, 0, 4, 10, 0,
+	    CF_E_STRING_BOUNDS },
+	{ "string 1 shorter: trailing", STR_SEC + 16, 0, 4, 2, 0,
+	    CF_E_STRING_TRAILING },
+	{ "instance count 2^32-1", 0, 1, 4, 0xFFFFFFFF, 0,
+	    CF_E_INSTANCE_COUNT },
+	{ "instance count limit+1", 0, 1, 4, CF_MAX_INSTANCES + 1, 0,
+	    CF_E_INSTANCE_COUNT },
+	{ "instance count 3: runs past", 0, 1, 4, 3, 0,
+	    CF_E_INSTANCE_TRUNCATED },
+	{ "instance count 23 (past section)", 0, 1, 4, 23, 0,
+	    CF_E_INSTANCE_COUNT },
+	{ "instance count 1: trailing", 0, 1, 4, 1, 0, CF_E_INSTANCE_TRAILING },
+	{ "instance count 0: trailing", 0, 1, 4, 0, 0, CF_E_INSTANCE_TRAILING },
+	{ "action 4", 8, 1, 2, 4, 0, CF_E_ACTION },
+	{ "action 0xFFFF", 8, 1, 2, 0xFFFF, 0, CF_E_ACTION },
+	{ "instance flag bit 1", 10, 1, 2, 3, 0, CF_E_RESERVED },
+	{ "instance reserved", 14, 1, 2, 1, 0, CF_E_RESERVED },
+	{ "criterion count limit+1", 12, 1, 2, CF_MAX_CRITERIA + 1, 0,
+	    CF_E_CRITERION_COUNT },
+	{ "criterion count 0xFFFF", 12, 1, 2, 0xFFFF, 0, CF_E_CRITERION_COUNT },
 	/* 6: the next instance head is read as a wildcard with str = 3. */
-	{"criterion count 6: shifts", 12, 1, 2, 6, 0, CF_E_OPERAND},
-	{"last criterion count 6: past", 144, 1, 2, 6, 0,
-	    CF_E_INSTANCE_TRUNCATED},
+	{ "criterion count 6: shifts", 12, 1, 2, 6, 0, CF_E_OPERAND },
+	{ "last criterion count 6: past", 144, 1, 2, 6, 0,
+	    CF_E_INSTANCE_TRUNCATED },
 	/* 4: criterion 5 reads as two empty instances, then bytes remain. */
-	{"criterion count 4: trailing", 12, 1, 2, 4, 0, CF_E_INSTANCE_TRAILING},
-	{"operator 10", 16 + 2, 1, 1, 10, 0, CF_E_OPERATOR},
-	{"operator 0xFF", 16 + 2, 1, 1, 0xFF, 0, CF_E_OPERATOR},
-	{"modifier bit 2", 16 + 3, 1, 1, 4, 0, CF_E_MODIFIER},
-	{"modifier 0x80", 16 + 3, 1, 1, 0x80, 0, CF_E_MODIFIER},
-	{"wildcard with a string", 16 + 4, 1, 4, 0, 0, CF_E_OPERAND},
-	{"wildcard with a", 16 + 8, 1, 8, 1, 0, CF_E_OPERAND},
-	{"wildcard with b", 16 + 16, 1, 8, 1, 0, CF_E_OPERAND},
-	{"equals strref = count", 40 + 4, 1, 4, 2, 0, CF_E_STRREF},
-	{"equals strref 2^32-1", 40 + 4, 1, 4, 0xFFFFFFFF, 0, CF_E_STRREF},
-	{"equals with a", 40 + 8, 1, 8, 5, 0, CF_E_OPERAND},
-	{"int-eq with a string", 148 + 24 + 4, 1, 4, 0, 0, CF_E_OPERAND},
-	{"int-eq with b", 148 + 24 + 16, 1, 8, 1, 0, CF_E_OPERAND},
-	{"int-range with a string", 148 + 48 + 4, 1, 4, 1, 0, CF_E_OPERAND},
-	{"regex strref 2", 148 + 4, 1, 4, 2, 0, CF_E_STRREF},
+	{ "criterion count 4: trailing", 12, 1, 2, 4, 0,
+	    CF_E_INSTANCE_TRAILING },
+	{ "operator 10", 16 + 2, 1, 1, 10, 0, CF_E_OPERATOR },
+	{ "operator 0xFF", 16 + 2, 1, 1, 0xFF, 0, CF_E_OPERATOR },
+	{ "modifier bit 2", 16 + 3, 1, 1, 4, 0, CF_E_MODIFIER },
+	{ "modifier 0x80", 16 + 3, 1, 1, 0x80, 0, CF_E_MODIFIER },
+	{ "wildcard with a string", 16 + 4, 1, 4, 0, 0, CF_E_OPERAND },
+	{ "wildcard with a", 16 + 8, 1, 8, 1, 0, CF_E_OPERAND },
+	{ "wildcard with b", 16 + 16, 1, 8, 1, 0, CF_E_OPERAND },
+	{ "equals strref = count", 40 + 4, 1, 4, 2, 0, CF_E_STRREF },
+	{ "equals strref 2^32-1", 40 + 4, 1, 4, 0xFFFFFFFF, 0, CF_E_STRREF },
+	{ "equals with a", 40 + 8, 1, 8, 5, 0, CF_E_OPERAND },
+	{ "int-eq with a string", 148 + 24 + 4, 1, 4, 0, 0, CF_E_OPERAND },
+	{ "int-eq with b", 148 + 24 + 16, 1, 8, 1, 0, CF_E_OPERAND },
+	{ "int-range with a string", 148 + 48 + 4, 1, 4, 1, 0, CF_E_OPERAND },
+	{ "regex strref 2", 148 + 4, 1, 4, 2, 0, CF_E_STRREF },
 };
 
 static void
@@ -217,7 +229,8 @@ test_patches(const uint8_t *good, size_t len)
 			fix_crc(p, len);
 		}
 		CF_EXPECT(parse_code(p, len) == t->want, "%s: got %s, want %s",
-		    t->what, cf_err_name(parse_code(p, len)), cf_err_name(t->want));
+		    t->what, cf_err_name(parse_code(p, len)),
+		    cf_err_name(t->want));
 	}
 	free(p);
 }
@@ -229,9 +242,11 @@ test_truncation(const uint8_t *good, size_t len)
 	uint8_t *p = malloc(len);
 
 	for (size_t k = 0; k < len; k++) {
-		int want = k < CF_HEADER_SIZE ? CF_E_TRUNCATED : CF_E_TOTAL_LENGTH;
+		int want =
+		    k < CF_HEADER_SIZE ? CF_E_TRUNCATED : CF_E_TOTAL_LENGTH;
 		CF_EXPECT(parse_code(good, k) == want,
-		    "prefix of %zu bytes: got %s", k, cf_err_name(parse_code(good, k)));
+		    "prefix of %zu bytes: got %s", k,
+		    cf_err_name(parse_code(good, k)));
 	}
 	/* Prefixes whose total_length is patched to match. */
 	for (size_t k = CF_HEADER_SIZE; k < 64; k++) {
@@ -254,14 +269,15 @@ test_count_limits(void)
 	ch->template_type = 1;
 	for (uint32_t i = 0; i < CF_MAX_STRINGS; i++)
 		cf_chan_add_string(ch, (const uint8_t *)"x", 1, NULL);
-	CF_EXPECT(cf_chan_add_string(ch, (const uint8_t *)"x", 1, NULL) ==
-	    CF_E_ARG, "builder refuses string limit+1");
+	CF_EXPECT(
+	    cf_chan_add_string(ch, (const uint8_t *)"x", 1, NULL) == CF_E_ARG,
+	    "builder refuses string limit+1");
 	for (uint32_t i = 0; i < CF_MAX_INSTANCES; i++)
 		cf_chan_add_instance(ch, i, 0, 1, NULL);
 	CF_EXPECT(cf_chan_add_instance(ch, 0, 0, 1, &idx) == CF_E_ARG,
 	    "builder refuses instance limit+1");
 	{
-		cf_criterion c = {0, 0, 0, CF_NO_STRING, 0, 0};
+		cf_criterion c = { 0, 0, 0, CF_NO_STRING, 0, 0 };
 		for (uint32_t k = 0; k < CF_MAX_CRITERIA; k++)
 			CF_EXPECT(cf_chan_add_criterion(ch, 0, &c) == CF_OK,
 			    "criterion %u", k);
@@ -295,10 +311,12 @@ test_sizes(void)
 		cf_chan *ch = cf_chan_new();
 		uint8_t *s = calloc(1, CF_MAX_STRING_LEN);
 		cf_buf b;
-		CF_EXPECT(cf_chan_add_string(ch, s, CF_MAX_STRING_LEN, NULL) ==
-		    CF_OK, "string at max length");
-		CF_EXPECT(cf_chan_add_string(ch, s, CF_MAX_STRING_LEN + 1,
-		    NULL) == CF_E_ARG, "string over max length");
+		CF_EXPECT(
+		    cf_chan_add_string(ch, s, CF_MAX_STRING_LEN, NULL) == CF_OK,
+		    "string at max length");
+		CF_EXPECT(cf_chan_add_string(
+		              ch, s, CF_MAX_STRING_LEN + 1, NULL) == CF_E_ARG,
+		    "string over max length");
 		b = encode(ch);
 		CF_EXPECT(parse_code(b.data, b.len) == CF_OK,
 		    "string of exactly the max length parses");
@@ -375,7 +393,8 @@ main(void)
 	test_count_limits();
 	test_sizes();
 	test_roundtrip();
-	CF_EXPECT(strcmp(cf_err_name(CF_E_CRC), "CF_E_CRC") == 0, "error names");
+	CF_EXPECT(
+	    strcmp(cf_err_name(CF_E_CRC), "CF_E_CRC") == 0, "error names");
 	CF_EXPECT(strcmp(cf_err_name(12345), "CF_E_UNKNOWN") == 0,
 	    "unknown error name");
 	cf_buf_free(&b);

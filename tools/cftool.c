@@ -49,9 +49,11 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s COMMAND [ARGS]\n"
-	    "  asm SRC -o OUT                      compile text form to a channel "
+	    "  asm SRC -o OUT                      compile text form to a "
+	    "channel "
 	    "file\n"
-	    "  dump FILE                           print a channel file as text "
+	    "  dump FILE                           print a channel file as "
+	    "text "
 	    "form\n"
 	    "  validate [--validator 2024|current] FILE\n"
 	    "                                      run a Content Validator "
@@ -91,11 +93,13 @@ read_file(const char *path, size_t max, uint8_t **out, size_t *outlen)
 		return EX_IO;
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "%s: %s: is a directory\n", getprogname(), path);
+		fprintf(
+		    stderr, "%s: %s: is a directory\n", getprogname(), path);
 		fclose(f);
 		return EX_IO;
 	}
-	/* One byte more than allowed, to tell "too large" from "exactly max". */
+	/* One byte more than allowed, to tell "too large" from "exactly max".
+	 */
 	if ((buf = malloc(max + 1)) == NULL) {
 		fclose(f);
 		return EX_INTERNAL;
@@ -189,7 +193,7 @@ load_chan(const char *path, cf_chan **out)
 {
 	uint8_t *buf;
 	size_t len;
-	cf_diag d = {0};
+	cf_diag d = { 0 };
 	int ex, rc;
 
 	/* Read one byte past the limit so the parser reports CF_E_TOO_LARGE. */
@@ -208,12 +212,13 @@ static int
 cmd_asm(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+		{ "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 }
+	};
 	const char *outpath = NULL;
 	uint8_t *src;
 	size_t len;
 	cf_chan *ch = NULL;
-	cf_diag d = {0};
+	cf_diag d = { 0 };
 	cf_buf out;
 	int c, ex, rc;
 
@@ -221,8 +226,8 @@ cmd_asm(int argc, char **argv)
 		if (c == 'o')
 			outpath = optarg;
 		else
-			return usage_error("asm: unknown option %s",
-			    argv[optind - 1]);
+			return usage_error(
+			    "asm: unknown option %s", argv[optind - 1]);
 	}
 	if (optind != argc - 1 || outpath == NULL)
 		return usage_error("%s", "asm needs SRC and -o OUT");
@@ -238,8 +243,8 @@ cmd_asm(int argc, char **argv)
 	rc = cf_chan_write(ch, &out);
 	cf_chan_free(ch);
 	if (rc != CF_OK) {
-		fprintf(stderr, "%s: %s: cannot encode: %s (%d)\n", getprogname(),
-		    argv[optind], cf_err_name(rc), rc);
+		fprintf(stderr, "%s: %s: cannot encode: %s (%d)\n",
+		    getprogname(), argv[optind], cf_err_name(rc), rc);
 		cf_buf_free(&out);
 		return exit_for(rc);
 	}
@@ -276,8 +281,9 @@ cmd_dump(int argc, char **argv)
 static int
 cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"validator", required_argument, NULL, 'v'}, {NULL, 0, NULL, 0}};
+	static const struct option opts[] = { { "validator", required_argument,
+		                                  NULL, 'v' },
+		{ NULL, 0, NULL, 0 } };
 	cf_val_version v = CF_VAL_CURRENT;
 	cf_val_report *rep;
 	cf_chan *ch;
@@ -285,8 +291,8 @@ cmd_validate(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'v')
-			return usage_error("validate: unknown option %s",
-			    argv[optind - 1]);
+			return usage_error(
+			    "validate: unknown option %s", argv[optind - 1]);
 		if ((v = cf_val_by_name(optarg)) == 0)
 			return usage_error(
 			    "unknown validator '%s' (2024 or current)", optarg);
@@ -346,23 +352,26 @@ on_hit(void *ctx, const cf_hit *h)
 	r->hits++;
 	printf("match: event=%s instance=%u action=%s\n", r->ev->name,
 	    h->instance_id, cf_action_name(h->action));
+	/* Flushed at once: a fault later in the same event must not lose it. */
+	fflush(stdout);
 }
 
 static int
 cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"sensor", required_argument, NULL, 's'},
-	    {"events", required_argument, NULL, 'e'}, {NULL, 0, NULL, 0}};
+		{ "sensor", required_argument, NULL, 's' },
+		{ "events", required_argument, NULL, 'e' }, { NULL, 0, NULL, 0 }
+	};
 	const char *sensor = NULL, *events = NULL;
 	const cf_build *b;
 	cf_event_list *list = NULL;
 	cf_program *p = NULL;
 	cf_compile_stats cs;
-	cf_eval_stats es = {0};
-	struct run_ctx r = {NULL, 0};
+	cf_eval_stats es = { 0 };
+	struct run_ctx r = { NULL, 0 };
 	cf_chan *ch = NULL;
-	cf_diag d = {0};
+	cf_diag d = { 0 };
 	size_t nev;
 	int c, ex, rc;
 
@@ -372,14 +381,16 @@ cmd_run(int argc, char **argv)
 		else if (c == 'e')
 			events = optarg;
 		else
-			return usage_error("run: unknown option %s",
-			    argv[optind - 1]);
+			return usage_error(
+			    "run: unknown option %s", argv[optind - 1]);
 	}
 	if (optind != argc - 1 || sensor == NULL)
-		return usage_error("%s", "run needs --sensor BUILD and one FILE");
+		return usage_error(
+		    "%s", "run needs --sensor BUILD and one FILE");
 	if ((b = cf_build_by_name(sensor)) == NULL) {
-		fprintf(stderr, "%s: unknown sensor build '%s'; known:",
-		    getprogname(), sensor);
+		fprintf(stderr,
+		    "%s: unknown sensor build '%s'; known:", getprogname(),
+		    sensor);
 		for (size_t i = 0; i < cf_build_count(); i++)
 			fprintf(stderr, " %s", cf_build_at(i)->name);
 		fputc('\n', stderr);
@@ -388,7 +399,8 @@ cmd_run(int argc, char **argv)
 	if (events != NULL) {
 		uint8_t *src;
 		size_t len;
-		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len)) != EX_OK)
+		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len)) !=
+		    EX_OK)
 			return ex;
 		rc = cf_event_parse((const char *)src, len, &list, &d);
 		free(src);
@@ -446,15 +458,16 @@ cmd_types(int argc, char **argv)
 	else if (argc != 1)
 		return usage_error("types: unexpected argument %s", argv[1]);
 	if (md)
-		printf("| id | template type | channel | fields (index name:type) "
-		       "|\n| --- | --- | --- | --- |\n");
+		printf(
+		    "| id | template type | channel | fields (index name:type) "
+		    "|\n| --- | --- | --- | --- |\n");
 	for (size_t i = 0; i < cf_tmpl_count(); i++) {
 		const cf_tmpl *t = cf_tmpl_at(i);
 		if (md)
 			printf("| %u | %s | %u | ", t->id, t->name, t->channel);
 		else
-			printf("template %u %s (channel %u), %u fields:\n", t->id,
-			    t->name, t->channel, t->nfields);
+			printf("template %u %s (channel %u), %u fields:\n",
+			    t->id, t->name, t->channel, t->nfields);
 		for (uint32_t f = 0; f < t->nfields; f++) {
 			if (md)
 				printf("%s%u %s:%s", f ? ", " : "", f,
@@ -476,7 +489,8 @@ cmd_types(int argc, char **argv)
 			printf(" --- |");
 		printf("\n");
 	} else {
-		printf("\nsensor builds (inputs supplied per template type):\n");
+		printf(
+		    "\nsensor builds (inputs supplied per template type):\n");
 	}
 	for (size_t i = 0; i < cf_build_count(); i++) {
 		const cf_build *b = cf_build_at(i);
@@ -484,18 +498,22 @@ cmd_types(int argc, char **argv)
 		for (size_t k = 0; k < cf_tmpl_count(); k++) {
 			const cf_tmpl *t = cf_tmpl_at(k);
 			if (md)
-				printf(" %u / %u |", cf_build_supplied(b, t->id),
-				    t->nfields);
+				printf(" %u / %u |",
+				    cf_build_supplied(b, t->id), t->nfields);
 			else
 				printf(" %s=%u/%u", t->name,
 				    cf_build_supplied(b, t->id), t->nfields);
 		}
 		printf(md ? " %s%s%s |\n" : "  checks: %s%s%s\n",
-		    (b->checks & CF_CHECK_COMPILE_FIELDS) ? "compile-fields" : "",
-		    b->checks == (CF_CHECK_COMPILE_FIELDS | CF_CHECK_RUNTIME_BOUNDS)
-			? " " : "",
-		    (b->checks & CF_CHECK_RUNTIME_BOUNDS) ? "runtime-bounds"
-		    : (b->checks ? "" : "none"));
+		    (b->checks & CF_CHECK_COMPILE_FIELDS) ? "compile-fields"
+		                                          : "",
+		    b->checks ==
+		            (CF_CHECK_COMPILE_FIELDS | CF_CHECK_RUNTIME_BOUNDS)
+		        ? " "
+		        : "",
+		    (b->checks & CF_CHECK_RUNTIME_BOUNDS)
+		        ? "runtime-bounds"
+		        : (b->checks ? "" : "none"));
 		if (!md)
 			printf("         %s\n", b->summary);
 	}
@@ -508,8 +526,9 @@ main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} cmds[] = {{"asm", cmd_asm}, {"dump", cmd_dump},
-	    {"validate", cmd_validate}, {"run", cmd_run}, {"types", cmd_types}};
+	} cmds[] = { { "asm", cmd_asm }, { "dump", cmd_dump },
+		{ "validate", cmd_validate }, { "run", cmd_run },
+		{ "types", cmd_types } };
 
 	setprogname(argc > 0 ? argv[0] : "cftool");
 	if (argc < 2) {

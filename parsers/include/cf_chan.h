@@ -123,12 +123,13 @@ int cf_chan_check_criterion(const cf_criterion *c, uint32_t nstrings);
 cf_chan *cf_chan_new(void);
 void cf_chan_free(cf_chan *ch);
 /* Append a copy of a string; *index gets its table index. */
-int cf_chan_add_string(cf_chan *ch, const uint8_t *p, size_t n, uint32_t *index);
+int cf_chan_add_string(
+    cf_chan *ch, const uint8_t *p, size_t n, uint32_t *index);
 /* Append an instance with no criteria; *index gets its position. */
-int cf_chan_add_instance(cf_chan *ch, uint32_t id, uint16_t action,
-    uint16_t flags, uint32_t *index);
-int cf_chan_add_criterion(cf_chan *ch, uint32_t instance,
-    const cf_criterion *c);
+int cf_chan_add_instance(
+    cf_chan *ch, uint32_t id, uint16_t action, uint16_t flags, uint32_t *index);
+int cf_chan_add_criterion(
+    cf_chan *ch, uint32_t instance, const cf_criterion *c);
 /* Deep copy. */
 int cf_chan_clone(const cf_chan *ch, cf_chan **out);
 /* 1 when the two models are equal field by field. */

@@ -15,21 +15,21 @@
 
 enum cf_error {
 	CF_OK = 0,
-	CF_E_NOMEM = 1,   /* allocation failed or exceeded CF_MAX_ALLOC */
-	CF_E_ARG = 2,     /* invalid argument from the caller (not from input) */
-	CF_E_LIMIT = 3,   /* an output buffer reached its hard cap */
+	CF_E_NOMEM = 1, /* allocation failed or exceeded CF_MAX_ALLOC */
+	CF_E_ARG = 2,   /* invalid argument from the caller (not from input) */
+	CF_E_LIMIT = 3, /* an output buffer reached its hard cap */
 
 	/* Binary channel file: header (10-19). */
-	CF_E_TRUNCATED = 10,      /* shorter than the header or a declared part */
-	CF_E_MAGIC = 11,          /* first four bytes are not AA AA AA AA */
-	CF_E_VERSION = 12,        /* format_version is not 1 */
-	CF_E_HEADER_SIZE = 13,    /* header_size is not 40 */
-	CF_E_TOTAL_LENGTH = 14,   /* total_length differs from the real size */
-	CF_E_CRC = 15,            /* payload CRC-32 mismatch */
-	CF_E_TOO_LARGE = 16,      /* file larger than CF_MAX_FILE_SIZE */
-	CF_E_RESERVED = 17,       /* a reserved field or flag bit is not zero */
-	CF_E_SECTION_COUNT = 18,  /* section_count is not 2 */
-	CF_E_SECTION_TABLE = 19,  /* section table not at header_size */
+	CF_E_TRUNCATED = 10,    /* shorter than the header or a declared part */
+	CF_E_MAGIC = 11,        /* first four bytes are not AA AA AA AA */
+	CF_E_VERSION = 12,      /* format_version is not 1 */
+	CF_E_HEADER_SIZE = 13,  /* header_size is not 40 */
+	CF_E_TOTAL_LENGTH = 14, /* total_length differs from the real size */
+	CF_E_CRC = 15,          /* payload CRC-32 mismatch */
+	CF_E_TOO_LARGE = 16,    /* file larger than CF_MAX_FILE_SIZE */
+	CF_E_RESERVED = 17,     /* a reserved field or flag bit is not zero */
+	CF_E_SECTION_COUNT = 18, /* section_count is not 2 */
+	CF_E_SECTION_TABLE = 19, /* section table not at header_size */
 
 	/* Sections (20-29). */
 	CF_E_SECTION_BOUNDS = 20,  /* offset/length outside the payload */
@@ -38,28 +38,31 @@ enum cf_error {
 	CF_E_SECTION_GAP = 23,     /* payload bytes covered by no section */
 
 	/* String table (30-39). */
-	CF_E_STRING_COUNT = 30,   /* count over CF_MAX_STRINGS or over the section */
-	CF_E_STRING_BOUNDS = 31,  /* a string's offset/length leaves the data area */
-	CF_E_STRING_OVERLAP = 32, /* strings out of order or sharing bytes */
-	CF_E_STRING_LEN = 33,     /* a string longer than CF_MAX_STRING_LEN */
+	CF_E_STRING_COUNT =
+	    30, /* count over CF_MAX_STRINGS or over the section */
+	CF_E_STRING_BOUNDS =
+	    31, /* a string's offset/length leaves the data area */
+	CF_E_STRING_OVERLAP = 32,  /* strings out of order or sharing bytes */
+	CF_E_STRING_LEN = 33,      /* a string longer than CF_MAX_STRING_LEN */
 	CF_E_STRING_TRAILING = 34, /* data area bytes after the last string */
 
 	/* Instance table (40-49). */
-	CF_E_INSTANCE_COUNT = 40,  /* count over CF_MAX_INSTANCES or the section */
+	CF_E_INSTANCE_COUNT =
+	    40, /* count over CF_MAX_INSTANCES or the section */
 	CF_E_INSTANCE_TRUNCATED = 41, /* a record runs past its section */
-	CF_E_CRITERION_COUNT = 42, /* criterion_count over CF_MAX_CRITERIA */
-	CF_E_INSTANCE_TRAILING = 43, /* bytes after the last instance record */
-	CF_E_ACTION = 44,          /* unknown action */
-	CF_E_OPERATOR = 45,        /* unknown operator */
-	CF_E_MODIFIER = 46,        /* unknown modifier bit */
-	CF_E_OPERAND = 47,         /* operand fields do not fit the operator */
-	CF_E_STRREF = 48,          /* string reference past the string table */
+	CF_E_CRITERION_COUNT = 42,    /* criterion_count over CF_MAX_CRITERIA */
+	CF_E_INSTANCE_TRAILING = 43,  /* bytes after the last instance record */
+	CF_E_ACTION = 44,             /* unknown action */
+	CF_E_OPERATOR = 45,           /* unknown operator */
+	CF_E_MODIFIER = 46,           /* unknown modifier bit */
+	CF_E_OPERAND = 47, /* operand fields do not fit the operator */
+	CF_E_STRREF = 48,  /* string reference past the string table */
 
 	/* Template types, sensor builds, semantics (50-69). */
-	CF_E_TEMPLATE_UNKNOWN = 50, /* template type id not compiled in */
-	CF_E_BUILD_UNKNOWN = 51,    /* sensor build name not in the table */
+	CF_E_TEMPLATE_UNKNOWN = 50,     /* template type id not compiled in */
+	CF_E_BUILD_UNKNOWN = 51,        /* sensor build name not in the table */
 	CF_E_TEMPLATE_UNSUPPORTED = 52, /* build has no integration for type */
-	CF_E_FIELD_RANGE = 53,      /* field index >= template's declared count */
+	CF_E_FIELD_RANGE = 53, /* field index >= template's declared count */
 	CF_E_FIELD_UNSUPPLIED = 54, /* field index >= inputs a build supplies */
 	CF_E_FIELD_TYPE = 55,       /* operator does not fit the field's type */
 	CF_E_CHANNEL_MISMATCH = 56, /* channel number not the template's */

@@ -46,8 +46,8 @@ const cf_event *cf_event_sample_at(size_t i);
 
 /* Parse an events file (text). Missing fields get empty/zero values of
  * their declared type. Errors carry the line in d. */
-int cf_event_parse(const char *src, size_t len, cf_event_list **out,
-    cf_diag *d);
+int cf_event_parse(
+    const char *src, size_t len, cf_event_list **out, cf_diag *d);
 void cf_event_list_free(cf_event_list *l);
 
 #endif

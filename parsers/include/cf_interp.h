@@ -42,11 +42,11 @@ typedef struct cf_hit {
 typedef void (*cf_hit_fn)(void *ctx, const cf_hit *hit);
 
 typedef struct cf_compile_stats {
-	uint32_t instances;         /* in the file */
-	uint32_t enabled;           /* evaluated */
-	uint32_t disabled_flag;     /* instance flag ENABLED clear */
-	uint32_t rejected_regex;    /* a REGEX did not compile */
-	uint32_t rejected_fields;   /* compile-time field check (7.16) */
+	uint32_t instances;       /* in the file */
+	uint32_t enabled;         /* evaluated */
+	uint32_t disabled_flag;   /* instance flag ENABLED clear */
+	uint32_t rejected_regex;  /* a REGEX did not compile */
+	uint32_t rejected_fields; /* compile-time field check (7.16) */
 } cf_compile_stats;
 
 typedef struct cf_eval_stats {
@@ -70,8 +70,8 @@ const cf_tmpl *cf_interp_tmpl(const cf_program *p);
 /* Evaluate inputs[0..supplied) against every enabled instance; fn (may be
  * NULL) is called once per matching instance; st (may be NULL) accumulates.
  * Returns CF_OK or CF_E_NOMEM / CF_E_RE_* from the matcher. */
-int cf_interp_eval(const cf_program *p, const cf_value *inputs,
-    size_t supplied, cf_hit_fn fn, void *ctx, cf_eval_stats *st);
+int cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
+    cf_hit_fn fn, void *ctx, cf_eval_stats *st);
 
 /* The build's integration code: build the input array the build supplies
  * for ev's template type (exactly cf_interp_supplied() values, copied from

@@ -67,10 +67,14 @@
 #define CF_RE_MAX_SUBJECT (1u << 20)
 #endif
 
-/* Text form and events file: longest line (CF_E_TEXT_LIMIT), events per
- * events file. */
+/* Text form and events file: longest line (CF_E_TEXT_LIMIT; a dumped
+ * string of CF_MAX_STRING_LEN bytes, each escaped in 4 characters, must
+ * fit: >= 4 * CF_MAX_STRING_LEN + 64), events per events file. */
 #ifndef CF_TEXT_MAX_LINE
-#define CF_TEXT_MAX_LINE 16384u
+#define CF_TEXT_MAX_LINE 32768u
+#endif
+#if CF_TEXT_MAX_LINE < 4 * CF_MAX_STRING_LEN + 64
+#error "CF_TEXT_MAX_LINE must hold a dumped string of CF_MAX_STRING_LEN bytes"
 #endif
 #ifndef CF_MAX_EVENTS
 #define CF_MAX_EVENTS 4096u

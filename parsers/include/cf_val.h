@@ -23,7 +23,10 @@
 #include "cf_chan.h"
 #include "cf_limits.h"
 
-typedef enum cf_val_version { CF_VAL_2024 = 1, CF_VAL_CURRENT = 2 } cf_val_version;
+typedef enum cf_val_version {
+	CF_VAL_2024 = 1,
+	CF_VAL_CURRENT = 2
+} cf_val_version;
 
 typedef struct cf_val_problem {
 	int code;             /* CF_E_* */

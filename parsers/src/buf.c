@@ -77,15 +77,15 @@ cf_buf_u8(cf_buf *b, uint8_t v)
 int
 cf_buf_u16le(cf_buf *b, uint16_t v)
 {
-	uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+	uint8_t t[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
 	return cf_buf_put(b, t, 2);
 }
 
 int
 cf_buf_u32le(cf_buf *b, uint32_t v)
 {
-	uint8_t t[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-	    (uint8_t)(v >> 24)};
+	uint8_t t[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+		(uint8_t)(v >> 24) };
 	return cf_buf_put(b, t, 4);
 }
 
@@ -129,14 +129,16 @@ cf_buf_patch_u32le(cf_buf *b, size_t off, uint32_t v)
 }
 
 /* One table entry: eight shift/xor rounds of the reflected polynomial. */
-#define CRC_R(c) (((c) >> 1) ^ (((c) & 1u) ? 0xEDB88320u : 0u))
-#define CRC_E(n) CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R((uint32_t)(n)))))))))
+#define CRC_R(c) (((c) >> 1) ^ (((c)&1u) ? 0xEDB88320u : 0u))
+#define CRC_E(n) \
+	CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R(CRC_R((uint32_t)(n)))))))))
 #define CRC_4(n) CRC_E(n), CRC_E((n) + 1), CRC_E((n) + 2), CRC_E((n) + 3)
 #define CRC_16(n) CRC_4(n), CRC_4((n) + 4), CRC_4((n) + 8), CRC_4((n) + 12)
-#define CRC_64(n) CRC_16(n), CRC_16((n) + 16), CRC_16((n) + 32), CRC_16((n) + 48)
+#define CRC_64(n) \
+	CRC_16(n), CRC_16((n) + 16), CRC_16((n) + 32), CRC_16((n) + 48)
 
-static const uint32_t crc_table[256] = {
-	CRC_64(0), CRC_64(64), CRC_64(128), CRC_64(192)};
+static const uint32_t crc_table[256] = { CRC_64(0), CRC_64(64), CRC_64(128),
+	CRC_64(192) };
 
 uint32_t
 cf_crc32(uint32_t crc, const uint8_t *p, size_t n)

@@ -16,19 +16,20 @@
 #include "cf_limits.h"
 #include "cf_mem.h"
 
-#define PAYLOAD_START (CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
+#define PAYLOAD_START \
+	(CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
 
 struct section {
 	uint32_t off;
 	uint32_t len;
 };
 
-static const char *const op_names[CF_OP_COUNT] = {"wildcard", "equals",
-    "prefix", "suffix", "contains", "regex", "int-eq", "int-range",
-    "flags-any", "flags-all"};
+static const char *const op_names[CF_OP_COUNT] = { "wildcard", "equals",
+	"prefix", "suffix", "contains", "regex", "int-eq", "int-range",
+	"flags-any", "flags-all" };
 
-static const char *const action_names[CF_ACT_COUNT] = {"log", "detect",
-    "block", "kill"};
+static const char *const action_names[CF_ACT_COUNT] = { "log", "detect",
+	"block", "kill" };
 
 const char *
 cf_op_name(unsigned op)
@@ -40,7 +41,8 @@ static int
 name_lookup(const char *const *names, int count, const char *name, size_t n)
 {
 	for (int i = 0; i < count; i++)
-		if (strlen(names[i]) == n && strncasecmp(names[i], name, n) == 0)
+		if (strlen(names[i]) == n &&
+		    strncasecmp(names[i], name, n) == 0)
 			return i;
 	return -1;
 }
@@ -135,8 +137,8 @@ cf_chan_add_string(cf_chan *ch, const uint8_t *p, size_t n, uint32_t *index)
 
 	if (ch->nstrings >= CF_MAX_STRINGS || n > CF_MAX_STRING_LEN)
 		return CF_E_ARG;
-	if ((rc = grow_pow2((void **)&ch->strings, ch->nstrings,
-	    sizeof(cf_str))) != CF_OK)
+	if ((rc = grow_pow2(
+	         (void **)&ch->strings, ch->nstrings, sizeof(cf_str))) != CF_OK)
 		return rc;
 	/* Always allocate at least one byte so data is never NULL. */
 	if ((copy = cf_mem_alloc(n ? n : 1)) == NULL)
@@ -152,8 +154,8 @@ cf_chan_add_string(cf_chan *ch, const uint8_t *p, size_t n, uint32_t *index)
 }
 
 int
-cf_chan_add_instance(cf_chan *ch, uint32_t id, uint16_t action,
-    uint16_t flags, uint32_t *index)
+cf_chan_add_instance(
+    cf_chan *ch, uint32_t id, uint16_t action, uint16_t flags, uint32_t *index)
 {
 	cf_instance *in;
 	int rc;
@@ -161,7 +163,7 @@ cf_chan_add_instance(cf_chan *ch, uint32_t id, uint16_t action,
 	if (ch->ninstances >= CF_MAX_INSTANCES)
 		return CF_E_ARG;
 	if ((rc = grow_pow2((void **)&ch->instances, ch->ninstances,
-	    sizeof(cf_instance))) != CF_OK)
+	         sizeof(cf_instance))) != CF_OK)
 		return rc;
 	in = &ch->instances[ch->ninstances];
 	memset(in, 0, sizeof(*in));
@@ -185,8 +187,8 @@ cf_chan_add_criterion(cf_chan *ch, uint32_t instance, const cf_criterion *c)
 	in = &ch->instances[instance];
 	if (in->ncrit >= CF_MAX_CRITERIA)
 		return CF_E_ARG;
-	if ((rc = grow_pow2((void **)&in->crit, in->ncrit,
-	    sizeof(cf_criterion))) != CF_OK)
+	if ((rc = grow_pow2(
+	         (void **)&in->crit, in->ncrit, sizeof(cf_criterion))) != CF_OK)
 		return rc;
 	in->crit[in->ncrit++] = *c;
 	return CF_OK;
@@ -207,12 +209,12 @@ cf_chan_clone(const cf_chan *ch, cf_chan **out)
 	c->template_type = ch->template_type;
 	for (uint32_t i = 0; i < ch->nstrings; i++)
 		if ((rc = cf_chan_add_string(c, ch->strings[i].data,
-		    ch->strings[i].len, NULL)) != CF_OK)
+		         ch->strings[i].len, NULL)) != CF_OK)
 			goto fail;
 	for (uint32_t i = 0; i < ch->ninstances; i++) {
 		const cf_instance *in = &ch->instances[i];
-		if ((rc = cf_chan_add_instance(c, in->id, in->action, in->flags,
-		    NULL)) != CF_OK)
+		if ((rc = cf_chan_add_instance(
+		         c, in->id, in->action, in->flags, NULL)) != CF_OK)
 			goto fail;
 		for (uint16_t k = 0; k < in->ncrit; k++)
 			if ((rc = cf_chan_add_criterion(c, i, &in->crit[k])) !=
@@ -238,7 +240,7 @@ cf_chan_equal(const cf_chan *x, const cf_chan *y)
 	for (uint32_t i = 0; i < x->nstrings; i++)
 		if (x->strings[i].len != y->strings[i].len ||
 		    memcmp(x->strings[i].data, y->strings[i].data,
-		    x->strings[i].len) != 0)
+		        x->strings[i].len) != 0)
 			return 0;
 	for (uint32_t i = 0; i < x->ninstances; i++) {
 		const cf_instance *a = &x->instances[i], *b = &y->instances[i];
@@ -299,12 +301,14 @@ parse_strings(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 
 	if (s.len < 4)
 		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
-		    "string section of %u bytes has no room for its count", s.len);
+		    "string section of %u bytes has no room for its count",
+		    s.len);
 	count = cf_ld_u32le(p);
-	if (count > CF_MAX_STRINGS || count > (s.len - 4) / CF_STRING_ENTRY_SIZE)
+	if (count > CF_MAX_STRINGS ||
+	    count > (s.len - 4) / CF_STRING_ENTRY_SIZE)
 		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
-		    "string count %u exceeds the limit %u or the section", count,
-		    CF_MAX_STRINGS);
+		    "string count %u exceeds the limit %u or the section",
+		    count, CF_MAX_STRINGS);
 	data = p + 4 + (size_t)count * CF_STRING_ENTRY_SIZE;
 	data_len = s.len - 4 - count * CF_STRING_ENTRY_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
@@ -314,20 +318,26 @@ parse_strings(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 
 		if (len > CF_MAX_STRING_LEN)
 			return cf_diag_set(d, CF_E_STRING_LEN, eoff + 4,
-			    "string %u has length %u, over the limit %u", i, len,
-			    CF_MAX_STRING_LEN);
+			    "string %u has length %u, over the limit %u", i,
+			    len, CF_MAX_STRING_LEN);
 		if (len > data_len || off > data_len - len)
 			return cf_diag_set(d, CF_E_STRING_BOUNDS, eoff,
-			    "string %u (offset %u, length %u) leaves the %u-byte "
-			    "string data", i, off, len, data_len);
+			    "string %u (offset %u, length %u) leaves the "
+			    "%u-byte "
+			    "string data",
+			    i, off, len, data_len);
 		if (off != expect)
 			return cf_diag_set(d, CF_E_STRING_OVERLAP, eoff,
-			    "string %u starts at %u, expected %u (strings must be "
-			    "contiguous and in order)", i, off, expect);
+			    "string %u starts at %u, expected %u (strings must "
+			    "be "
+			    "contiguous and in order)",
+			    i, off, expect);
 		expect = off + len; /* <= data_len, checked above */
-		if ((rc = cf_chan_add_string(ch, data + off, len, NULL)) != CF_OK)
-			return cf_diag_set(d, rc == CF_E_ARG ? CF_E_STRING_COUNT : rc,
-			    eoff, "cannot store string %u", i);
+		if ((rc = cf_chan_add_string(ch, data + off, len, NULL)) !=
+		    CF_OK)
+			return cf_diag_set(d,
+			    rc == CF_E_ARG ? CF_E_STRING_COUNT : rc, eoff,
+			    "cannot store string %u", i);
 	}
 	if (expect != data_len)
 		return cf_diag_set(d, CF_E_STRING_TRAILING,
@@ -350,8 +360,8 @@ parse_instances(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 	if (count > CF_MAX_INSTANCES ||
 	    count > (s.len - 4) / CF_INSTANCE_HEADER_SIZE)
 		return cf_diag_set(d, CF_E_INSTANCE_COUNT, s.off,
-		    "instance count %u exceeds the limit %u or the section", count,
-		    CF_MAX_INSTANCES);
+		    "instance count %u exceeds the limit %u or the section",
+		    count, CF_MAX_INSTANCES);
 	pos = 4; /* relative to the section; pos <= s.len always */
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *r = buf + s.off + pos;
@@ -360,7 +370,8 @@ parse_instances(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 
 		if (s.len - pos < CF_INSTANCE_HEADER_SIZE)
 			return cf_diag_set(d, CF_E_INSTANCE_TRUNCATED, roff,
-			    "instance %u: record head runs past the section", i);
+			    "instance %u: record head runs past the section",
+			    i);
 		action = cf_ld_u16le(r + 4);
 		flags = cf_ld_u16le(r + 6);
 		ncrit = cf_ld_u16le(r + 8);
@@ -373,17 +384,17 @@ parse_instances(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 			    "instance %u: reserved flag bits or field set", i);
 		if (ncrit > CF_MAX_CRITERIA)
 			return cf_diag_set(d, CF_E_CRITERION_COUNT, roff + 8,
-			    "instance %u: %u criteria, over the limit %u", i, ncrit,
-			    CF_MAX_CRITERIA);
+			    "instance %u: %u criteria, over the limit %u", i,
+			    ncrit, CF_MAX_CRITERIA);
 		pos += CF_INSTANCE_HEADER_SIZE;
 		if ((s.len - pos) / CF_CRITERION_SIZE < ncrit)
 			return cf_diag_set(d, CF_E_INSTANCE_TRUNCATED, roff,
 			    "instance %u: %u criteria run past the section", i,
 			    ncrit);
-		if ((rc = cf_chan_add_instance(ch, cf_ld_u32le(r), action, flags,
-		    &idx)) != CF_OK)
-			return cf_diag_set(d, rc, roff, "cannot store instance %u",
-			    i);
+		if ((rc = cf_chan_add_instance(
+		         ch, cf_ld_u32le(r), action, flags, &idx)) != CF_OK)
+			return cf_diag_set(
+			    d, rc, roff, "cannot store instance %u", i);
 		for (uint16_t k = 0; k < ncrit; k++) {
 			const uint8_t *c = buf + s.off + pos;
 			cf_criterion cr;
@@ -394,7 +405,8 @@ parse_instances(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 			cr.str = cf_ld_u32le(c + 4);
 			cr.a = cf_ld_u64le(c + 8);
 			cr.b = cf_ld_u64le(c + 16);
-			if ((rc = cf_chan_check_criterion(&cr, ch->nstrings)) != CF_OK)
+			if ((rc = cf_chan_check_criterion(&cr, ch->nstrings)) !=
+			    CF_OK)
 				return cf_diag_set(d, rc, s.off + pos,
 				    "instance %u criterion %u: %s", i, k,
 				    cf_strerror(rc));
@@ -424,7 +436,8 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 	for (int i = 0; i < 4; i++)
 		if (buf[i] != CF_MAGIC_BYTE)
 			return cf_diag_set(d, CF_E_MAGIC, (uint32_t)i,
-			    "magic is %02X %02X %02X %02X, expected AA AA AA AA",
+			    "magic is %02X %02X %02X %02X, expected AA AA AA "
+			    "AA",
 			    buf[0], buf[1], buf[2], buf[3]);
 	if (len < CF_HEADER_SIZE)
 		return cf_diag_set(d, CF_E_TRUNCATED, (uint32_t)len,
@@ -459,16 +472,18 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 	if (len < PAYLOAD_START)
 		return cf_diag_set(d, CF_E_TRUNCATED, (uint32_t)len,
 		    "%zu bytes: shorter than header and section table", len);
-#if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) && defined(CF_FUZZ_SKIP_CRC)
-	/* Benchmark baseline only: docs/HARNESS.md. */
+#if defined(FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) && \
+    defined(CF_FUZZ_SKIP_CRC)
+		/* Benchmark baseline only: docs/HARNESS.md. */
 #else
 	{
 		uint32_t want = cf_ld_u32le(buf + 24);
-		uint32_t got = cf_crc32(0, buf + CF_HEADER_SIZE,
-		    len - CF_HEADER_SIZE);
+		uint32_t got =
+		    cf_crc32(0, buf + CF_HEADER_SIZE, len - CF_HEADER_SIZE);
 		if (want != got)
 			return cf_diag_set(d, CF_E_CRC, 24,
-			    "payload CRC-32 is %08X, header says %08X", got, want);
+			    "payload CRC-32 is %08X, header says %08X", got,
+			    want);
 	}
 #endif
 	for (uint32_t i = 0; i < CF_SECTION_COUNT; i++) {
@@ -483,12 +498,15 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 		if ((kind != CF_SECT_STRINGS && kind != CF_SECT_INSTANCES) ||
 		    (seen & (1u << kind)))
 			return cf_diag_set(d, CF_E_SECTION_KIND, eoff,
-			    "section entry %u: kind %u unknown or repeated", i, kind);
+			    "section entry %u: kind %u unknown or repeated", i,
+			    kind);
 		seen |= 1u << kind;
 		if (off < PAYLOAD_START || slen > total || off > total - slen)
 			return cf_diag_set(d, CF_E_SECTION_BOUNDS, eoff + 4,
-			    "section entry %u (offset %u, length %u) outside the "
-			    "payload [%u, %u)", i, off, slen, PAYLOAD_START, total);
+			    "section entry %u (offset %u, length %u) outside "
+			    "the "
+			    "payload [%u, %u)",
+			    i, off, slen, PAYLOAD_START, total);
 		sec[i].off = off;
 		sec[i].len = slen;
 		if (kind == CF_SECT_STRINGS)
@@ -497,7 +515,8 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 			*insts = sec[i];
 	}
 	{
-		/* Both in bounds: ends cannot overflow. Order them by offset. */
+		/* Both in bounds: ends cannot overflow. Order them by offset.
+		 */
 		struct section lo = sec[0], hi = sec[1];
 		if (hi.off < lo.off) {
 			lo = sec[1];
@@ -522,7 +541,7 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 int
 cf_chan_parse(const uint8_t *buf, size_t len, cf_chan **out, cf_diag *d)
 {
-	struct section strs, insts;
+	struct section strs = { 0, 0 }, insts = { 0, 0 };
 	cf_chan *ch;
 	int rc;
 
@@ -563,7 +582,8 @@ cf_chan_write(const cf_chan *ch, cf_buf *out)
 		    (in->flags & ~CF_INST_ENABLED))
 			return CF_E_ARG;
 		for (uint16_t k = 0; k < in->ncrit; k++)
-			if (cf_chan_check_criterion(&in->crit[k], ch->nstrings) != CF_OK)
+			if (cf_chan_check_criterion(
+			        &in->crit[k], ch->nstrings) != CF_OK)
 				return CF_E_ARG;
 		ninst_crit += in->ncrit;
 	}
@@ -574,10 +594,10 @@ cf_chan_write(const cf_chan *ch, cf_buf *out)
 	if (str_len + inst_len > CF_MAX_FILE_SIZE - PAYLOAD_START)
 		return CF_E_LIMIT;
 
-#define W(call)                                                                \
-	do {                                                                   \
-		if ((rc = (call)) != CF_OK)                                    \
-			goto fail;                                             \
+#define W(call)                             \
+	do {                                \
+		if ((rc = (call)) != CF_OK) \
+			goto fail;          \
 	} while (0)
 	for (int i = 0; i < 4; i++)
 		W(cf_buf_u8(out, CF_MAGIC_BYTE));
@@ -634,7 +654,7 @@ cf_chan_write(const cf_chan *ch, cf_buf *out)
 #undef W
 	cf_buf_patch_u32le(out, start + 24,
 	    cf_crc32(0, out->data + start + CF_HEADER_SIZE,
-	    out->len - start - CF_HEADER_SIZE));
+	        out->len - start - CF_HEADER_SIZE));
 	return CF_OK;
 fail:
 	out->len = start; /* leave no partial file behind */

@@ -62,7 +62,7 @@ int
 cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
     cf_compile_stats *st, cf_diag *d)
 {
-	cf_compile_stats s = {0};
+	cf_compile_stats s = { 0 };
 	cf_program *p;
 	uint32_t total = 0;
 	int rc = CF_E_NOMEM;
@@ -82,8 +82,8 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 	}
 	if ((p->supplied = cf_build_supplied(b, ch->template_type)) == 0) {
 		rc = cf_diag_set(d, CF_E_TEMPLATE_UNSUPPORTED, 16,
-		    "sensor %s has no integration for template type %s", b->name,
-		    p->tmpl->name);
+		    "sensor %s has no integration for template type %s",
+		    b->name, p->tmpl->name);
 		goto fail;
 	}
 	s.instances = ch->ninstances;
@@ -94,8 +94,10 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 	for (uint32_t i = 0; i < ch->ninstances; i++)
 		total += ch->instances[i].ncrit;
 	if ((p->enabled = cf_mem_calloc(ch->ninstances, 1)) == NULL ||
-	    (p->first = cf_mem_calloc(ch->ninstances, sizeof(uint32_t))) == NULL ||
-	    (total && (p->re = cf_mem_calloc(total, sizeof(cf_re *))) == NULL)) {
+	    (p->first = cf_mem_calloc(ch->ninstances, sizeof(uint32_t))) ==
+	        NULL ||
+	    (total &&
+	        (p->re = cf_mem_calloc(total, sizeof(cf_re *))) == NULL)) {
 		rc = cf_diag_set(d, CF_E_NOMEM, 0, "out of memory");
 		goto fail;
 	}
@@ -113,7 +115,8 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 		for (uint16_t k = 0; k < in->ncrit && ok; k++) {
 			const cf_criterion *c = &in->crit[k];
 			if ((b->checks & CF_CHECK_COMPILE_FIELDS) &&
-			    c->op != CF_OP_WILDCARD && c->field >= p->supplied) {
+			    c->op != CF_OP_WILDCARD &&
+			    c->field >= p->supplied) {
 				s.rejected_fields++;
 				ok = 0;
 			}
@@ -126,7 +129,8 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 			/* The parser guarantees str < nstrings for REGEX. */
 			pat = &ch->strings[c->str];
 			rc = cf_re_compile(pat->data, pat->len,
-			    CF_RE_DOT_NL | ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
+			    CF_RE_DOT_NL |
+			        ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
 			    &p->re[p->first[i] + k], NULL);
 			if (rc == CF_E_NOMEM) {
 				cf_diag_set(d, rc, 0, "out of memory");
@@ -213,8 +217,8 @@ bytes_eq(const uint8_t *x, const uint8_t *y, size_t n, int icase)
 }
 
 static int
-bytes_contains(const uint8_t *h, size_t hn, const uint8_t *nd, size_t nn,
-    int icase)
+bytes_contains(
+    const uint8_t *h, size_t hn, const uint8_t *nd, size_t nn, int icase)
 {
 	if (nn == 0)
 		return 1;
@@ -243,26 +247,29 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 	if (cf_op_operand(c->op) == CF_OPND_STR) {
 		const cf_str *s = &e->p->ch->strings[c->str];
 		if (v->type != CF_VT_STR)
-			return 0;
+			goto out; /* false before NEGATE */
 		switch (c->op) {
 		case CF_OP_EQUALS:
-			r = v->len == s->len && bytes_eq(v->v.s, s->data, s->len,
-			    icase);
+			r = v->len == s->len &&
+			    bytes_eq(v->v.s, s->data, s->len, icase);
 			break;
 		case CF_OP_PREFIX:
-			r = v->len >= s->len && bytes_eq(v->v.s, s->data, s->len,
-			    icase);
+			r = v->len >= s->len &&
+			    bytes_eq(v->v.s, s->data, s->len, icase);
 			break;
 		case CF_OP_SUFFIX:
-			r = v->len >= s->len && bytes_eq(v->v.s + (v->len - s->len),
-			    s->data, s->len, icase);
+			r = v->len >= s->len &&
+			    bytes_eq(v->v.s + (v->len - s->len), s->data,
+			        s->len, icase);
 			break;
 		case CF_OP_CONTAINS:
-			r = bytes_contains(v->v.s, v->len, s->data, s->len, icase);
+			r = bytes_contains(
+			    v->v.s, v->len, s->data, s->len, icase);
 			break;
 		case CF_OP_REGEX: {
 			uint64_t steps = 0;
-			int rc = cf_re_exec(re, v->v.s, v->len, &r, NULL, &steps);
+			int rc =
+			    cf_re_exec(re, v->v.s, v->len, &r, NULL, &steps);
 			e->st->re_steps += steps;
 			if (rc == CF_E_RE_SUBJECT)
 				r = 0; /* too long to match: not a match */
@@ -273,7 +280,7 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 		}
 	} else {
 		if (v->type != CF_VT_INT)
-			return 0;
+			goto out; /* false before NEGATE */
 		switch (c->op) {
 		case CF_OP_INT_EQ:
 			r = v->v.u == c->a;
@@ -289,6 +296,7 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 			break;
 		}
 	}
+out:
 	return (c->mods & CF_MOD_NEGATE) ? !r : r;
 }
 
@@ -296,8 +304,8 @@ int
 cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
     cf_hit_fn fn, void *ctx, cf_eval_stats *st)
 {
-	cf_eval_stats local = {0};
-	struct eval_ctx e = {p, inputs, supplied, 0, 0, st ? st : &local};
+	cf_eval_stats local = { 0 };
+	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local };
 
 	for (uint32_t i = 0; i < p->ch->ninstances; i++) {
 		const cf_instance *in = &p->ch->instances[i];
@@ -311,13 +319,14 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
 			int r;
 			e.criterion = k;
 			e.st->criteria++;
-			r = eval_criterion(&e, &in->crit[k], p->re[p->first[i] + k]);
+			r = eval_criterion(
+			    &e, &in->crit[k], p->re[p->first[i] + k]);
 			if (r < 0)
 				return -r;
 			match = r;
 		}
 		if (match) {
-			cf_hit h = {i, in->id, in->action};
+			cf_hit h = { i, in->id, in->action };
 			e.st->hits++;
 			if (fn)
 				fn(ctx, &h);

@@ -20,42 +20,73 @@
 #define F CF_FT_FLAGS
 
 static const cf_field ipc_fields[] = {
-	{"pipe_name", S},	    {"client_image", S},
-	{"server_image", S},	    {"client_pid", I},
-	{"server_pid", I},	    {"client_cmdline", S},
-	{"server_cmdline", S},	    {"access_mask", F},
-	{"session_id", I},	    {"integrity_level", I},
-	{"client_user", S},	    {"server_user", S},
-	{"message_type", I},	    {"message_size", I},
-	{"protocol", S},	    {"endpoint", S},
-	{"client_parent_image", S}, {"client_sid", S},
-	{"server_sid", S},	    {"rpc_interface", S},
-	{"rpc_binding", S},
+	{ "pipe_name", S },
+	{ "client_image", S },
+	{ "server_image", S },
+	{ "client_pid", I },
+	{ "server_pid", I },
+	{ "client_cmdline", S },
+	{ "server_cmdline", S },
+	{ "access_mask", F },
+	{ "session_id", I },
+	{ "integrity_level", I },
+	{ "client_user", S },
+	{ "server_user", S },
+	{ "message_type", I },
+	{ "message_size", I },
+	{ "protocol", S },
+	{ "endpoint", S },
+	{ "client_parent_image", S },
+	{ "client_sid", S },
+	{ "server_sid", S },
+	{ "rpc_interface", S },
+	{ "rpc_binding", S },
 };
 
 static const cf_field process_fields[] = {
-	{"image_path", S},   {"command_line", S}, {"parent_image", S},
-	{"pid", I},	     {"ppid", I},	  {"user", S},
-	{"integrity_level", I}, {"token_flags", F}, {"sha256", S},
-	{"signer", S},
+	{ "image_path", S },
+	{ "command_line", S },
+	{ "parent_image", S },
+	{ "pid", I },
+	{ "ppid", I },
+	{ "user", S },
+	{ "integrity_level", I },
+	{ "token_flags", F },
+	{ "sha256", S },
+	{ "signer", S },
 };
 
 static const cf_field file_fields[] = {
-	{"path", S},	      {"process_image", S}, {"size", I},
-	{"offset", I},	      {"attributes", F},    {"user", S},
-	{"extension", S},     {"pid", I},
+	{ "path", S },
+	{ "process_image", S },
+	{ "size", I },
+	{ "offset", I },
+	{ "attributes", F },
+	{ "user", S },
+	{ "extension", S },
+	{ "pid", I },
 };
 
 static const cf_field net_fields[] = {
-	{"remote_addr", S}, {"remote_port", I},	  {"local_addr", S},
-	{"local_port", I},  {"protocol", I},	  {"process_image", S},
-	{"direction", F},   {"pid", I},		  {"hostname", S},
+	{ "remote_addr", S },
+	{ "remote_port", I },
+	{ "local_addr", S },
+	{ "local_port", I },
+	{ "protocol", I },
+	{ "process_image", S },
+	{ "direction", F },
+	{ "pid", I },
+	{ "hostname", S },
 };
 
 static const cf_field reg_fields[] = {
-	{"key_path", S},      {"value_name", S}, {"value_type", I},
-	{"data", S},	      {"process_image", S}, {"pid", I},
-	{"operation", F},
+	{ "key_path", S },
+	{ "value_name", S },
+	{ "value_type", I },
+	{ "data", S },
+	{ "process_image", S },
+	{ "pid", I },
+	{ "operation", F },
 };
 
 #undef S
@@ -65,15 +96,15 @@ static const cf_field reg_fields[] = {
 #define NFIELDS(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
 
 static const cf_tmpl tmpl_table[] = {
-	{CF_TMPL_IPC, "IPC", 291, NFIELDS(ipc_fields), ipc_fields},
-	{CF_TMPL_PROCESS_CREATE, "ProcessCreate", 262, NFIELDS(process_fields),
-	    process_fields},
-	{CF_TMPL_FILE_WRITE, "FileWrite", 271, NFIELDS(file_fields),
-	    file_fields},
-	{CF_TMPL_NETWORK_CONNECT, "NetworkConnect", 283, NFIELDS(net_fields),
-	    net_fields},
-	{CF_TMPL_REGISTRY_SET, "RegistrySet", 276, NFIELDS(reg_fields),
-	    reg_fields},
+	{ CF_TMPL_IPC, "IPC", 291, NFIELDS(ipc_fields), ipc_fields },
+	{ CF_TMPL_PROCESS_CREATE, "ProcessCreate", 262, NFIELDS(process_fields),
+	    process_fields },
+	{ CF_TMPL_FILE_WRITE, "FileWrite", 271, NFIELDS(file_fields),
+	    file_fields },
+	{ CF_TMPL_NETWORK_CONNECT, "NetworkConnect", 283, NFIELDS(net_fields),
+	    net_fields },
+	{ CF_TMPL_REGISTRY_SET, "RegistrySet", 276, NFIELDS(reg_fields),
+	    reg_fields },
 };
 
 #define NTMPL (sizeof(tmpl_table) / sizeof(tmpl_table[0]))
@@ -161,15 +192,15 @@ cf_tmpl_op_fits(unsigned op, unsigned ftype)
 
 /* Sensor builds. supplied[] is indexed by template id (slot 0 unused). */
 static const cf_build build_table[] = {
-	{"7.11",
+	{ "7.11",
 	    "Feb 2024: IPC integration supplies 20 of 21 inputs; no bounds "
 	    "checks (CF-291)",
-	    0, {0, 20, 10, 8, 9, 7}},
-	{"7.16",
+	    0, { 0, 20, 10, 8, 9, 7 } },
+	{ "7.16",
 	    "Aug 2024: supplies all 21 IPC inputs; compile-time field check "
 	    "and runtime bounds check",
 	    CF_CHECK_RUNTIME_BOUNDS | CF_CHECK_COMPILE_FIELDS,
-	    {0, 21, 10, 8, 9, 7}},
+	    { 0, 21, 10, 8, 9, 7 } },
 };
 
 #define NBUILD (sizeof(build_table) / sizeof(build_table[0]))

@@ -19,14 +19,13 @@
 #include "cf_tmpl.h"
 #include "cf_val.h"
 
-static void
-add(cf_val_report *rep, int code, const cf_chan *ch, int32_t inst,
+static void add(cf_val_report *rep, int code, const cf_chan *ch, int32_t inst,
     int32_t crit, int32_t field, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
 static void
-add(cf_val_report *rep, int code, const cf_chan *ch, int32_t inst,
-    int32_t crit, int32_t field, const char *fmt, ...)
+add(cf_val_report *rep, int code, const cf_chan *ch, int32_t inst, int32_t crit,
+    int32_t field, const char *fmt, ...)
 {
 	cf_val_problem *p;
 	va_list ap;
@@ -99,12 +98,15 @@ check_criterion_current(const cf_chan *ch, const cf_tmpl *t, int32_t i,
 			const cf_build *bd = cf_build_at(b);
 			uint32_t n = cf_build_supplied(bd, t->id);
 			if (n != 0 && c->field >= n)
-				add(rep, CF_E_FIELD_UNSUPPLIED, ch, i, k, c->field,
-				    "non-wildcard criterion on field index %u (field "
-				    "%u, %s), but sensor build %s supplies only %u "
+				add(rep, CF_E_FIELD_UNSUPPLIED, ch, i, k,
+				    c->field,
+				    "non-wildcard criterion on field index %u "
+				    "(field "
+				    "%u, %s), but sensor build %s supplies "
+				    "only %u "
 				    "inputs for %s",
-				    c->field, c->field + 1u, f->name, bd->name, n,
-				    t->name);
+				    c->field, c->field + 1u, f->name, bd->name,
+				    n, t->name);
 		}
 	}
 	if (shape == CF_OPND_STR && c->op != CF_OP_EQUALS &&
@@ -121,17 +123,17 @@ check_criterion_current(const cf_chan *ch, const cf_tmpl *t, int32_t i,
 	if (c->op == CF_OP_REGEX) {
 		const cf_str *s = &ch->strings[c->str];
 		cf_re *re = NULL;
-		cf_diag d = {0};
+		cf_diag d = { 0 };
 		rc = cf_re_compile(s->data, s->len,
-		    CF_RE_DOT_NL |
-			((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
+		    CF_RE_DOT_NL | ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
 		    &re, &d);
 		cf_re_free(re);
 		if (rc == CF_E_NOMEM)
 			return rc;
 		if (rc != CF_OK)
 			add(rep, rc, ch, i, k, c->field,
-			    "regex does not compile within limits: %s (at byte %u)",
+			    "regex does not compile within limits: %s (at byte "
+			    "%u)",
 			    cf_strerror(rc), d.offset);
 	}
 	return CF_OK;
@@ -166,18 +168,21 @@ cf_val_check(const cf_chan *ch, cf_val_version v, cf_val_report *rep)
 		if (v == CF_VAL_CURRENT && in->ncrit == 0 &&
 		    (in->flags & CF_INST_ENABLED))
 			add(rep, CF_E_EMPTY_OPERAND, ch, (int32_t)i, -1, -1,
-			    "instance has no criteria and would match every event");
+			    "instance has no criteria and would match every "
+			    "event");
 		for (uint16_t k = 0; k < in->ncrit; k++) {
 			const cf_criterion *c = &in->crit[k];
 			if (c->field >= t->nfields) {
-				add(rep, CF_E_FIELD_RANGE, ch, (int32_t)i, k, c->field,
+				add(rep, CF_E_FIELD_RANGE, ch, (int32_t)i, k,
+				    c->field,
 				    "field index %u is beyond the %u fields %s "
-				    "declares", c->field, t->nfields, t->name);
+				    "declares",
+				    c->field, t->nfields, t->name);
 				continue;
 			}
 			if (v == CF_VAL_CURRENT &&
-			    (rc = check_criterion_current(ch, t, (int32_t)i, k,
-			    rep)) != CF_OK)
+			    (rc = check_criterion_current(
+			         ch, t, (int32_t)i, k, rep)) != CF_OK)
 				return rc;
 		}
 	}
@@ -197,5 +202,7 @@ cf_val_by_name(const char *name)
 const char *
 cf_val_name(cf_val_version v)
 {
-	return v == CF_VAL_2024 ? "2024" : v == CF_VAL_CURRENT ? "current" : "?";
+	return v == CF_VAL_2024   ? "2024"
+	    : v == CF_VAL_CURRENT ? "current"
+	                          : "?";
 }

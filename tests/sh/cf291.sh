@@ -24,7 +24,8 @@ for t in build/cftool build/asan/cftool build/guard/cftool; do
 	for s in 7.11 7.16; do
 		run $t run --sensor $s $W
 		expect_rc 0 "$t run $s wildcard"
-		expect_out 'match: event=ipc-rpc-named-pipe instance=291004' "$t run $s wildcard matches"
+		expect_out '^match: event=ipc-rpc-named-pipe instance=291002 action=detect$' \
+			"$t run $s wildcard matches 291002"
 	done
 	run $t run --sensor 7.16 $N
 	expect_rc 0 "$t run 7.16 non-wildcard"
@@ -41,6 +42,7 @@ run build/guard/cftool run --sensor 7.11 $N
 expect_rc 134 "guard 7.11 aborts"
 expect_err '^chanfuzz-guard: out-of-bounds input read: build=7\.11 template=IPC instance=291005 criterion=2 field=20 supplied=20$' \
 	"guard structured finding"
-expect_out 'instance=291004' "guard printed matches before the fault"
+expect_out '^match: event=ipc-rpc-named-pipe instance=291004 action=detect$' \
+	"guard printed the match before the fault"
 
 finish cf291

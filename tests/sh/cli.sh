@@ -22,7 +22,16 @@ $P $G "$TMP/version.cf" 4 2 2
 $P $G "$TMP/cut.cf" 0 1 0xAA --truncate 100
 head -c 1048577 /dev/zero | tr '\0' '\252' >"$TMP/huge.cf"
 printf 'channel 291\ncontent-version 1\ntemplate IPC\ninstance 1 detect\n  field pipe_name regexx "a"\n' >"$TMP/bad.cft"
-printf 'event IPC "e1"\n  pipe_name "\\\\\\\\.\\\\pipe\\\\x"\n  rpc_binding "ncacn_np:x"\n' >"$TMP/good.ev"
+cat >"$TMP/good.ev" <<'EOF'
+event IPC "e1"
+  pipe_name       "\\\\.\\pipe\\MSRPC-x"
+  server_image    "C:\\Windows\\lsass.exe"
+  integrity_level 0x1000
+event IPC "e2"    # integrity out of range: no match
+  pipe_name       "\\\\.\\pipe\\msrpc"
+  server_image    "C:\\Windows\\lsass.exe"
+  integrity_level 0x5000
+EOF
 printf 'event Nope\n' >"$TMP/bad.ev"
 
 for t in build/cftool build/asan/cftool; do
@@ -66,8 +75,8 @@ for t in build/cftool build/asan/cftool; do
 	expect_err "unknown sensor build '9.99'; known: 7.11 7.16" "$t unknown build message"
 	run $t run --sensor 7.16 --events "$TMP/good.ev" $G
 	expect_rc 0 "$t run with events file"
-	expect_out '^match: event=e1 instance=291004 action=detect$' "$t events file match"
-	expect_out '^1 events, 1 matches' "$t events file summary"
+	expect_out '^match: event=e1 instance=291002 action=detect$' "$t events file match"
+	expect_out '^2 events, 1 matches' "$t events file summary"
 	run $t run --sensor 7.16 --events "$TMP/bad.ev" $G
 	expect_rc 4 "$t bad events file"
 	expect_err 'bad.ev:1: CF_E_TEXT_VALUE' "$t bad events file line"
