@@ -49,8 +49,6 @@ LIB_SRC := $(sort $(wildcard parsers/src/*.c))
 LIB_HDR := $(wildcard parsers/include/*.h parsers/src/*.h)
 H_HDR   := $(wildcard harness/*.h)
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
-CFT     := $(sort $(wildcard corpus/src/*.cft))
-CORPUS  := $(patsubst corpus/src/%.cft,build/corpus/%.cf,$(CFT))
 
 # Fuzz targets; fuzz_interp_<build> are fuzz_interp.c for one sensor build.
 TARGETS := fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 \
@@ -118,10 +116,10 @@ build/asan/tests/cfpatch: tests/cfpatch.c build/asan/libcfmodel.a $(LIB_HDR)
 
 tests: $(addprefix build/asan/tests/,$(TESTS)) build/asan/tests/cfpatch
 
-build/corpus/%.cf: corpus/src/%.cft build/cftool
-	@mkdir -p $(@D)
-	build/cftool asm $< -o $@
-corpus: $(CORPUS)
+# corpus/src/*.cft -> build/corpus/*.cf and corpus/<target>/ (seed rules in
+# scripts/corpus.sh: which seeds each target gets).
+corpus: build/cftool
+	@scripts/corpus.sh
 
 deps:
 	@scripts/deps.sh

@@ -43,16 +43,20 @@
 #include "cf_tmpl.h"
 #include "harness.h"
 
-#define PAYLOAD_START (CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
+#define PAYLOAD_START \
+	(CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
 
 /* Soft caps: past them an operation that grows the model picks a
  * shrinking one instead, so chained mutation does not grow without end. */
 #define MUT_SOFT_INSTANCES 48u
 #define MUT_SOFT_STRINGS 128u
-#define MUT_SOFT_STRLEN 256u
+#define MUT_SOFT_STRLEN (CF_MAX_STRING_LEN < 256u ? CF_MAX_STRING_LEN : 256u)
 #define MUT_SOFT_TAIL 1024u
-/* Regex patterns may grow a little past the engine's limit, to reach it. */
-#define MUT_MAX_PATTERN (CF_RE_MAX_PATTERN + 64u)
+/* Regex patterns may grow a little past the engine's limit, to reach it
+ * (limits may be lowered in fuzz builds: cf_limits.h). */
+#define MUT_MAX_PATTERN                                                        \
+	(CF_RE_MAX_PATTERN + 64u < CF_MAX_STRING_LEN ? CF_RE_MAX_PATTERN + 64u \
+	                                             : CF_MAX_STRING_LEN)
 #define MUT_MAX_STACK 4
 #define MUT_TRIES 8
 #define MUT_SHRINK_ROUNDS 64
@@ -61,6 +65,10 @@
 #define MUT_DEFAULT_FIELDS 21u
 /* Pattern of a fuzz_regex input: one length byte. */
 #define MUT_RE_INPUT_PATTERN 255u
+/* The edit buffer holds any string of the table or a fuzz_regex pattern. */
+#define MUT_EDIT_CAP                                                  \
+	(CF_MAX_STRING_LEN > MUT_RE_INPUT_PATTERN ? CF_MAX_STRING_LEN \
+	                                          : MUT_RE_INPUT_PATTERN)
 #define MUT_RE_SUBJECT 4096u
 
 #define MUT_NA CF_E_ARG /* operation not applicable to this model */
@@ -79,8 +87,8 @@ struct cf_mut {
 	uint8_t *trim_tail;
 	size_t trim_ntail, trim_tail_cap;
 	size_t trim_pos, trim_done, trim_total, trim_drop;
-	int trim_cand_tail; /* the candidate drops the trailing bytes */
-	uint8_t edit[CF_MAX_STRING_LEN]; /* a string or pattern being edited */
+	int trim_cand_tail;         /* the candidate drops the trailing bytes */
+	uint8_t edit[MUT_EDIT_CAP]; /* a string or pattern being edited */
 };
 
 /* ---- random numbers ----------------------------------------------------- */
@@ -155,8 +163,8 @@ min_sz(size_t a, size_t b)
 /* Insert src[0..k) at pos of p[0..*n), capacity cap (*n <= cap); k is cut
  * to fit. src must not point into p. */
 static void
-bytes_insert(uint8_t *p, size_t *n, size_t cap, size_t pos,
-    const uint8_t *src, size_t k)
+bytes_insert(
+    uint8_t *p, size_t *n, size_t cap, size_t pos, const uint8_t *src, size_t k)
 {
 	if (pos > *n)
 		pos = *n;
@@ -180,14 +188,14 @@ bytes_delete(uint8_t *p, size_t *n, size_t pos, size_t k)
 	*n -= k;
 }
 
-static const uint64_t interesting[] = { 0, 1, 2, 3, 7, 8, 0x10, 0x20,
-	0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x2000,
-	0x7fffffff, 0x80000000u, 0xffffffffu, 0x100000000ull,
-	0x7fffffffffffffffull, 0x8000000000000000ull, 0xffffffffffffffffull };
+static const uint64_t interesting[] = { 0, 1, 2, 3, 7, 8, 0x10, 0x20, 0x7f,
+	0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x2000, 0x7fffffff,
+	0x80000000u, 0xffffffffu, 0x100000000ull, 0x7fffffffffffffffull,
+	0x8000000000000000ull, 0xffffffffffffffffull };
 #define NINTERESTING (sizeof(interesting) / sizeof(interesting[0]))
 
-static const uint8_t interesting8[] = { 0, 1, 0x7f, 0x80, 0xff, 0xaa, '\\',
-	'.', '*', '(', '[', 0x20, 0x0a };
+static const uint8_t interesting8[] = { 0, 1, 0x7f, 0x80, 0xff, 0xaa, '\\', '.',
+	'*', '(', '[', 0x20, 0x0a };
 
 static uint64_t
 pick_int(cf_mut *m, uint64_t cur)
@@ -209,7 +217,8 @@ pick_int(cf_mut *m, uint64_t cur)
 	case 8:
 		return rnd(m);
 	default:
-		return interesting[below(m, NINTERESTING)] + (one_in(m, 2) ? 1 : -1);
+		return interesting[below(m, NINTERESTING)] +
+		    (one_in(m, 2) ? 1 : -1);
 	}
 }
 
@@ -230,8 +239,8 @@ pick_mask(cf_mut *m)
 
 /* One AFL-havoc-style edit of p[0..*n), capacity cap; other may splice. */
 static void
-havoc_bytes(cf_mut *m, uint8_t *p, size_t *n, size_t cap,
-    const uint8_t *other, size_t on)
+havoc_bytes(cf_mut *m, uint8_t *p, size_t *n, size_t cap, const uint8_t *other,
+    size_t on)
 {
 	uint8_t tmp[64];
 	size_t i, k, src;
@@ -294,8 +303,8 @@ havoc_bytes(cf_mut *m, uint8_t *p, size_t *n, size_t cap,
 			if (one_in(m, 2) && k <= *n) {
 				memcpy(p + below_sz(m, *n - k + 1), tmp, k);
 			} else {
-				bytes_insert(p, n, cap, below_sz(m, *n + 1), tmp,
-				    min_sz(k, MUT_HAVOC_GROW));
+				bytes_insert(p, n, cap, below_sz(m, *n + 1),
+				    tmp, min_sz(k, MUT_HAVOC_GROW));
 			}
 		}
 		break;
@@ -307,8 +316,8 @@ havoc_bytes(cf_mut *m, uint8_t *p, size_t *n, size_t cap,
 static const char *const re_tokens[] = { ".*", ".", "[a-z]", "[^a]", "\\d",
 	"\\w+", "\\s", "\\D", "\\W", "(", ")", "|", "+", "?", "*", "{2,5}",
 	"{3}", "{0,}", "{1000}", "{1001}", "{5,2}", "^", "$", "\\.", "\\\\",
-	"[", "]", "-", "\\[", "a", "x|y", "()", "{", "}", "[]a]", "[a-]",
-	"\\n", "(a|b)*" };
+	"[", "]", "-", "\\[", "a", "x|y", "()", "{", "}", "[]a]", "[a-]", "\\n",
+	"(a|b)*" };
 #define NRE_TOKENS (sizeof(re_tokens) / sizeof(re_tokens[0]))
 
 static const char *const re_dict[] = { ".*", "^a", "b$", "^$", "[a-z]+",
@@ -318,8 +327,8 @@ static const char *const re_dict[] = { ".*", "^a", "b$", "^$", "[a-z]+",
 	"(a|ab)(c|bcd)(d*)", "[0-9a-fA-F]{8}-", "(.*)(.*)(.*)$" };
 #define NRE_DICT (sizeof(re_dict) / sizeof(re_dict[0]))
 
-static const char *const str_dict[] = { "\\\\.\\pipe\\", "msrpc",
-	"ncacn_np", "\\lsass.exe", "\\rundll32.exe", "cmd.exe", "powershell",
+static const char *const str_dict[] = { "\\\\.\\pipe\\", "msrpc", "ncacn_np",
+	"\\lsass.exe", "\\rundll32.exe", "cmd.exe", "powershell",
 	"C:\\Windows\\System32\\", "HKLM\\Software\\", "", "A", "0",
 	"127.0.0.1", ":443", "%s%n", "ncacn_np:host[\\pipe\\spoolss]",
 	"S-1-5-18", "spoolss", "\xff\xfe", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
@@ -397,7 +406,8 @@ re_edit(cf_mut *m, uint8_t *p, size_t *n, size_t cap, const uint8_t *lit,
 	case 8: /* replace a byte with a metacharacter or a letter */
 		if (*n) {
 			static const char meta[] = "a.*+?|()[]{}^$\\-0";
-			p[below_sz(m, *n)] = (uint8_t)meta[below(m, sizeof(meta) - 1)];
+			p[below_sz(m, *n)] =
+			    (uint8_t)meta[below(m, sizeof(meta) - 1)];
 		}
 		break;
 	case 9: /* a quantifier after a random byte */
@@ -496,8 +506,8 @@ str_add(cf_chan *ch, const uint8_t *p, size_t n, uint32_t *idx)
 		return MUT_NA;
 	if ((d = cf_mem_alloc(n ? n : 1)) == NULL)
 		return CF_E_NOMEM;
-	s = cf_mem_reallocarray(ch->strings, (size_t)ch->nstrings + 1,
-	    sizeof(*s));
+	s = cf_mem_reallocarray(
+	    ch->strings, (size_t)ch->nstrings + 1, sizeof(*s));
 	if (s == NULL) {
 		cf_mem_free(d);
 		return CF_E_NOMEM;
@@ -574,8 +584,8 @@ inst_insert(cf_chan *ch, uint32_t pos, const cf_instance *in)
 
 	if (ch->ninstances >= CF_MAX_INSTANCES)
 		return MUT_NA;
-	p = cf_mem_reallocarray(ch->instances, (size_t)ch->ninstances + 1,
-	    sizeof(*p));
+	p = cf_mem_reallocarray(
+	    ch->instances, (size_t)ch->ninstances + 1, sizeof(*p));
 	if (p == NULL)
 		return CF_E_NOMEM;
 	ch->instances = p;
@@ -646,8 +656,8 @@ typedef int (*crit_pred)(const cf_criterion *c);
 
 /* A random criterion satisfying pred (any when NULL); 0 when none. */
 static int
-pick_crit(cf_mut *m, cf_chan *ch, crit_pred pred, cf_criterion **out,
-    uint32_t *inst)
+pick_crit(
+    cf_mut *m, cf_chan *ch, crit_pred pred, cf_criterion **out, uint32_t *inst)
 {
 	size_t count = 0, k;
 
@@ -766,7 +776,8 @@ pick_string(cf_mut *m, cf_chan *ch, int regex, uint32_t *idx)
 		return CF_OK;
 	}
 	if (regex) {
-		put_cstr(m->edit, &n, sizeof(m->edit), re_dict[below(m, NRE_DICT)]);
+		put_cstr(
+		    m->edit, &n, MUT_MAX_PATTERN, re_dict[below(m, NRE_DICT)]);
 	} else if (ch->nstrings > 0 && one_in(m, 3)) {
 		const cf_str *s = &ch->strings[below(m, ch->nstrings)];
 		n = min_sz(s->len, MUT_SOFT_STRLEN);
@@ -777,7 +788,7 @@ pick_string(cf_mut *m, cf_chan *ch, int regex, uint32_t *idx)
 		for (size_t i = 0; i < n; i++)
 			m->edit[i] = (uint8_t)(0x20 + below(m, 0x5f));
 	} else {
-		put_cstr(m->edit, &n, sizeof(m->edit),
+		put_cstr(m->edit, &n, MUT_SOFT_STRLEN,
 		    str_dict[below(m, NSTR_DICT)]);
 	}
 	return str_add(ch, m->edit, n, idx);
@@ -828,9 +839,9 @@ new_criterion(cf_mut *m, cf_chan *ch, cf_criterion *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->field = one_in(m, 8) ? pick_field(m, ch)
-				: (uint16_t)below(m, nfields_of(ch));
+	                        : (uint16_t)below(m, nfields_of(ch));
 	c->op = one_in(m, 4) ? CF_OP_WILDCARD
-			     : pick_op_for(m, ftype_of(ch, c->field), 0);
+	                     : pick_op_for(m, ftype_of(ch, c->field), 0);
 	if (is_str_op(c->op) && one_in(m, 4))
 		c->mods |= CF_MOD_ICASE;
 	if (one_in(m, 8))
@@ -975,13 +986,13 @@ op_string(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 	if (ch->nstrings == 0)
 		return MUT_NA;
 	s = &ch->strings[below(m, ch->nstrings)];
-	n = s->len; /* <= CF_MAX_STRING_LEN = sizeof(m->edit) */
+	n = s->len; /* <= CF_MAX_STRING_LEN <= MUT_EDIT_CAP */
 	memcpy(m->edit, s->data, n);
 	cap = n > MUT_SOFT_STRLEN ? n : MUT_SOFT_STRLEN;
 	if (n > 0 && one_in(m, 128)) { /* exactly the length limit */
-		for (size_t i = n; i < sizeof(m->edit); i++)
+		for (size_t i = n; i < CF_MAX_STRING_LEN; i++)
 			m->edit[i] = m->edit[i % n];
-		n = sizeof(m->edit);
+		n = CF_MAX_STRING_LEN;
 	} else {
 		for (uint32_t k = 1 + below(m, 3); k > 0; k--)
 			str_edit(m, m->edit, &n, cap);
@@ -1007,13 +1018,16 @@ op_regex(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		if (t != NULL && !one_in(m, 4)) {
 			uint32_t f = below(m, t->nfields);
 			for (uint32_t i = 0; i < t->nfields; i++)
-				if (t->fields[(f + i) % t->nfields].type == CF_FT_STR) {
-					c->field = (uint16_t)((f + i) % t->nfields);
+				if (t->fields[(f + i) % t->nfields].type ==
+				    CF_FT_STR) {
+					c->field =
+					    (uint16_t)((f + i) % t->nfields);
 					break;
 				}
 		}
 		c->op = CF_OP_REGEX;
-		if ((rc = set_operand(m, ch, c)) != CF_OK || c->op != CF_OP_REGEX)
+		if ((rc = set_operand(m, ch, c)) != CF_OK ||
+		    c->op != CF_OP_REGEX)
 			return rc;
 	}
 	n = ch->strings[c->str].len;
@@ -1141,7 +1155,7 @@ op_crit_dup(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		return MUT_NA;
 	copy = *c;
 	to = one_in(m, 2) ? &ch->instances[i]
-			  : &ch->instances[below(m, ch->ninstances)];
+	                  : &ch->instances[below(m, ch->ninstances)];
 	return crit_insert(to, below(m, to->ncrit + 1u), &copy);
 }
 
@@ -1161,7 +1175,8 @@ op_swap(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		in->crit[a] = in->crit[b];
 		in->crit[b] = t;
 	} else {
-		uint32_t a = below(m, ch->ninstances), b = below(m, ch->ninstances);
+		uint32_t a = below(m, ch->ninstances),
+		         b = below(m, ch->ninstances);
 		cf_instance t;
 		if (a == b)
 			return MUT_NA;
@@ -1211,7 +1226,7 @@ op_splice(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		x->oth_tried = 1;
 		if (x->other != NULL && x->on > 0 &&
 		    cf_chan_parse(x->other, cf_h_file_len(x->other, x->on),
-		    &x->oth, NULL) != CF_OK)
+		        &x->oth, NULL) != CF_OK)
 			x->oth = NULL;
 	}
 	if ((oth = x->oth) == NULL || oth->ninstances == 0)
@@ -1224,38 +1239,42 @@ op_splice(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		if (ch->ninstances == 0 || src->ncrit == 0)
 			return MUT_NA;
 		{
-			cf_instance *to = &ch->instances[below(m, ch->ninstances)];
-			uint32_t k = 1 + below(m, 3), from = below(m, src->ncrit);
+			cf_instance *to =
+			    &ch->instances[below(m, ch->ninstances)];
+			uint32_t k = 1 + below(m, 3),
+			         from = below(m, src->ncrit);
 			for (; k > 0 && from < src->ncrit; k--, from++) {
 				cf_criterion c = src->crit[from];
-				if ((rc = remap_criteria(ch, oth, &c, 1)) != CF_OK ||
-				    (rc = crit_insert(to, below(m, to->ncrit + 1u),
-				    &c)) != CF_OK)
+				if ((rc = remap_criteria(ch, oth, &c, 1)) !=
+				        CF_OK ||
+				    (rc = crit_insert(
+				         to, below(m, to->ncrit + 1u), &c)) !=
+				        CF_OK)
 					return rc;
 			}
 		}
 		return CF_OK;
 	case 3: /* our first instances, then the other's last ones */
-		{
-			uint32_t keep = below(m, ch->ninstances + 1);
-			uint32_t from = below(m, oth->ninstances);
-			while (ch->ninstances > keep)
-				inst_remove(ch, ch->ninstances - 1);
-			for (; from < oth->ninstances &&
-			     ch->ninstances < MUT_SOFT_INSTANCES;
-			     from++) {
-				if ((rc = inst_copy(&oth->instances[from], &in)) !=
-				    CF_OK)
-					return rc;
-				if ((rc = remap_criteria(ch, oth, in.crit,
-				    in.ncrit)) != CF_OK ||
-				    (rc = inst_insert(ch, ch->ninstances, &in)) !=
-				    CF_OK) {
-					cf_mem_free(in.crit);
-					return rc;
-				}
+	{
+		uint32_t keep = below(m, ch->ninstances + 1);
+		uint32_t from = below(m, oth->ninstances);
+		while (ch->ninstances > keep)
+			inst_remove(ch, ch->ninstances - 1);
+		for (; from < oth->ninstances &&
+		     ch->ninstances < MUT_SOFT_INSTANCES;
+		     from++) {
+			if ((rc = inst_copy(&oth->instances[from], &in)) !=
+			    CF_OK)
+				return rc;
+			if ((rc = remap_criteria(ch, oth, in.crit, in.ncrit)) !=
+			        CF_OK ||
+			    (rc = inst_insert(ch, ch->ninstances, &in)) !=
+			        CF_OK) {
+				cf_mem_free(in.crit);
+				return rc;
 			}
 		}
+	}
 		return CF_OK;
 	case 4: /* the other's header */
 		ch->template_type = oth->template_type;
@@ -1266,9 +1285,10 @@ op_splice(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 			inst_remove(ch, below(m, ch->ninstances));
 		if ((rc = inst_copy(src, &in)) != CF_OK)
 			return rc;
-		if ((rc = remap_criteria(ch, oth, in.crit, in.ncrit)) != CF_OK ||
+		if ((rc = remap_criteria(ch, oth, in.crit, in.ncrit)) !=
+		        CF_OK ||
 		    (rc = inst_insert(ch, below(m, ch->ninstances + 1), &in)) !=
-		    CF_OK)
+		        CF_OK)
 			cf_mem_free(in.crit);
 		return rc;
 	}
@@ -1290,8 +1310,8 @@ op_inst_fields(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 		    : (uint32_t)pick_int(m, in->id);
 		break;
 	case 1:
-		in->action = (uint16_t)((in->action + 1 + below(m, 3)) %
-		    CF_ACT_COUNT);
+		in->action =
+		    (uint16_t)((in->action + 1 + below(m, 3)) % CF_ACT_COUNT);
 		break;
 	default:
 		in->flags ^= CF_INST_ENABLED;
@@ -1307,7 +1327,8 @@ op_header(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 
 	(void)x;
 	if (one_in(m, 2)) {
-		ch->content_version = (uint32_t)pick_int(m, ch->content_version);
+		ch->content_version =
+		    (uint32_t)pick_int(m, ch->content_version);
 		return CF_OK;
 	}
 	switch (below(m, 3)) {
@@ -1337,7 +1358,8 @@ op_template(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 
 	(void)x;
 	if (one_in(m, 16)) {
-		static const uint32_t bad[] = { 0, CF_TMPL_MAX_ID + 1, 0xffffffffu };
+		static const uint32_t bad[] = { 0, CF_TMPL_MAX_ID + 1,
+			0xffffffffu };
 		ch->template_type = bad[below(m, 3)];
 		return CF_OK;
 	}
@@ -1353,7 +1375,8 @@ op_template(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 				c->field = (uint16_t)below(m, t->nfields);
 			if (c->op != CF_OP_WILDCARD &&
 			    !cf_tmpl_op_fits(c->op, t->fields[c->field].type)) {
-				c->op = pick_op_for(m, t->fields[c->field].type, 1);
+				c->op =
+				    pick_op_for(m, t->fields[c->field].type, 1);
 				if ((rc = set_operand(m, ch, c)) != CF_OK)
 					return rc;
 			}
@@ -1394,8 +1417,8 @@ op_tail(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 			} else if (ch->nstrings > 0 && !one_in(m, 4)) {
 				const cf_str *s =
 				    &ch->strings[below(m, ch->nstrings)];
-				n = min_sz(min_sz(s->len, 255),
-				    cap - m->tail_len - 1);
+				n = min_sz(
+				    min_sz(s->len, 255), cap - m->tail_len - 1);
 				m->tail[m->tail_len++] = (uint8_t)n;
 				bytes_insert(m->tail, &m->tail_len, cap,
 				    m->tail_len, s->data, n);
@@ -1414,7 +1437,8 @@ op_tail(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 
 typedef int (*mut_fn)(cf_mut *m, cf_chan *ch, struct mut_ctx *x);
 
-enum { OPI_SPLICE = 14 };
+/* The operations and their weights, in percent (they add up to 100).
+ * An operation that does not apply (MUT_NA) gives way to another pick. */
 static const struct {
 	const char *name;
 	unsigned weight;
@@ -1441,6 +1465,16 @@ static const struct {
 	{ "tail", 2, op_tail },
 };
 #define NMUT_OPS (sizeof(mut_ops) / sizeof(mut_ops[0]))
+
+/* The position of fn in mut_ops (0 when absent). */
+static int
+op_index(mut_fn fn)
+{
+	for (size_t i = 0; i < NMUT_OPS; i++)
+		if (mut_ops[i].fn == fn)
+			return (int)i;
+	return 0;
+}
 
 static unsigned
 pick_op(cf_mut *m)
@@ -1537,8 +1571,8 @@ static size_t
 mutate_bytes(cf_mut *m, const uint8_t *in, size_t n, const uint8_t *other,
     size_t on, uint8_t *out, size_t max)
 {
-	size_t len = min_sz(n, max), cap = min_sz(max, len + MUT_MAX_STACK *
-	    MUT_HAVOC_GROW);
+	size_t len = min_sz(n, max),
+	       cap = min_sz(max, len + MUT_MAX_STACK * MUT_HAVOC_GROW);
 	int nops = 1;
 
 	if (ensure(&m->work, &m->work_cap, cap ? cap : 1) != CF_OK) {
@@ -1652,12 +1686,12 @@ mutate_regex(cf_mut *m, const uint8_t *in, size_t n, const uint8_t *other,
 		case 2:
 		case 3:
 		case 4:
-			re_edit(m, m->edit, &plen, MUT_RE_INPUT_PATTERN, m->tail,
-			    slen);
+			re_edit(m, m->edit, &plen, MUT_RE_INPUT_PATTERN,
+			    m->tail, slen);
 			break;
 		case 5:
 			flags = one_in(m, 4) ? (uint8_t)below(m, 256)
-					     : (uint8_t)below(m, 4);
+			                     : (uint8_t)below(m, 4);
 			break;
 		case 6:
 		case 7:
@@ -1665,10 +1699,11 @@ mutate_regex(cf_mut *m, const uint8_t *in, size_t n, const uint8_t *other,
 			break;
 		case 8: /* a subject the pattern matches */
 			if (cf_re_compile(m->edit, plen,
-			    flags & (CF_RE_ICASE | CF_RE_DOT_NL), &re,
-			    NULL) == CF_OK) {
+			        flags & (CF_RE_ICASE | CF_RE_DOT_NL), &re,
+			        NULL) == CF_OK) {
 				size_t k = 0;
-				if (cf_re_example(re, m->tail, cap, &k) == CF_OK)
+				if (cf_re_example(re, m->tail, cap, &k) ==
+				    CF_OK)
 					slen = k;
 				cf_re_free(re);
 			}
@@ -1788,7 +1823,7 @@ cf_mut_crossover(cf_mut *m, const uint8_t *a, size_t an, const uint8_t *b,
 		an = CF_MUT_MAX_OUT;
 	if (m->kind == CF_MUT_REGEX)
 		return mutate_regex(m, a, an, b, bn, out, max, 1);
-	return mutate_channel(m, a, an, b, bn, out, max, OPI_SPLICE);
+	return mutate_channel(m, a, an, b, bn, out, max, op_index(op_splice));
 }
 
 /* ---- repair ------------------------------------------------------------- */
@@ -1801,8 +1836,8 @@ struct sect {
 static struct sect
 ld_sect(const uint8_t *p)
 {
-	struct sect s = { cf_ld_u16le(p), cf_ld_u16le(p + 2), cf_ld_u32le(p + 4),
-		cf_ld_u32le(p + 8) };
+	struct sect s = { cf_ld_u16le(p), cf_ld_u16le(p + 2),
+		cf_ld_u32le(p + 4), cf_ld_u32le(p + 8) };
 	return s;
 }
 
@@ -1814,11 +1849,14 @@ table_ok(const struct sect *s, uint32_t total)
 	const struct sect *lo, *hi;
 
 	for (int i = 0; i < 2; i++)
-		if (s[i].reserved != 0 || s[i].len < 4 || s[i].off < PAYLOAD_START ||
-		    s[i].len > total || s[i].off > total - s[i].len)
+		if (s[i].reserved != 0 || s[i].len < 4 ||
+		    s[i].off < PAYLOAD_START || s[i].len > total ||
+		    s[i].off > total - s[i].len)
 			return 0;
-	if (!((s[0].kind == CF_SECT_STRINGS && s[1].kind == CF_SECT_INSTANCES) ||
-		(s[0].kind == CF_SECT_INSTANCES && s[1].kind == CF_SECT_STRINGS)))
+	if (!((s[0].kind == CF_SECT_STRINGS &&
+	          s[1].kind == CF_SECT_INSTANCES) ||
+	        (s[0].kind == CF_SECT_INSTANCES &&
+	            s[1].kind == CF_SECT_STRINGS)))
 		return 0;
 	lo = s[0].off <= s[1].off ? &s[0] : &s[1];
 	hi = lo == &s[0] ? &s[1] : &s[0];
@@ -1841,7 +1879,8 @@ strings_len(const uint8_t *buf, uint32_t off, uint32_t room)
 		return 0;
 	len = 4 + (uint64_t)count * CF_STRING_ENTRY_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t l = cf_ld_u32le(buf + off + 4 + i * CF_STRING_ENTRY_SIZE + 4);
+		uint32_t l =
+		    cf_ld_u32le(buf + off + 4 + i * CF_STRING_ENTRY_SIZE + 4);
 		if (l > CF_MAX_STRING_LEN)
 			return 0;
 		len += l;
@@ -1889,7 +1928,8 @@ repair_sections(uint8_t *buf, uint32_t total)
 	/* Keep the kind the table places first, when it says. */
 	for (int i = 0; i < 2; i++)
 		if (s[i].off == PAYLOAD_START &&
-		    (s[i].kind == CF_SECT_STRINGS || s[i].kind == CF_SECT_INSTANCES))
+		    (s[i].kind == CF_SECT_STRINGS ||
+		        s[i].kind == CF_SECT_INSTANCES))
 			first = s[i].kind;
 	for (int i = 0; i < 2; i++)
 		if (s[i].kind == first)
@@ -1905,8 +1945,9 @@ repair_sections(uint8_t *buf, uint32_t total)
 	st32(e + 4, PAYLOAD_START);
 	st32(e + 8, l1);
 	e += CF_SECTION_ENTRY_SIZE;
-	st16(e, (uint16_t)(first == CF_SECT_STRINGS ? CF_SECT_INSTANCES
-						    : CF_SECT_STRINGS));
+	st16(e,
+	    (uint16_t)(first == CF_SECT_STRINGS ? CF_SECT_INSTANCES
+	                                        : CF_SECT_STRINGS));
 	st16(e + 2, 0);
 	st32(e + 4, PAYLOAD_START + l1);
 	st32(e + 8, payload - l1);
@@ -1936,7 +1977,8 @@ cf_mut_repair(cf_mut *m, uint8_t *buf, size_t n)
 	st32(buf + 20, total);
 	if (total >= PAYLOAD_START)
 		repair_sections(buf, total);
-	st32(buf + 24, cf_crc32(0, buf + CF_HEADER_SIZE, total - CF_HEADER_SIZE));
+	st32(buf + 24,
+	    cf_crc32(0, buf + CF_HEADER_SIZE, total - CF_HEADER_SIZE));
 	return n;
 }
 
@@ -1995,7 +2037,8 @@ cf_mut_trim_step(cf_mut *m, const uint8_t **out)
 			inst_remove(c, i);
 			found = 1;
 		} else if (m->trim_pos - idx - 1 < nc) {
-			crit_remove(&c->instances[i], (uint32_t)(m->trim_pos - idx - 1));
+			crit_remove(&c->instances[i],
+			    (uint32_t)(m->trim_pos - idx - 1));
 			m->trim_drop = 1;
 			found = 1;
 		}
@@ -2009,7 +2052,7 @@ cf_mut_trim_step(cf_mut *m, const uint8_t **out)
 	m->out.len = 0;
 	if (!found || cf_chan_write(c, &m->out) != CF_OK ||
 	    (!m->trim_cand_tail &&
-		cf_buf_put(&m->out, m->trim_tail, m->trim_ntail) != CF_OK)) {
+	        cf_buf_put(&m->out, m->trim_tail, m->trim_ntail) != CF_OK)) {
 		cf_chan_free(c);
 		m->trim_cand_tail = 0;
 		return 0;

@@ -208,7 +208,7 @@ if [ -f "$SEEDS" ]; then
 		[ "$plen" -le 255 ] || die "$where: pattern is $plen bytes (max 255)"
 		mktemp_in corpus/fuzz_regex "$name"
 		{
-			printf "\\x$(printf %02x "$flags")\\x$(printf %02x "$plen")"
+			printf '%b' "\\x$(printf %02x "$flags")\\x$(printf %02x "$plen")"
 			cat -- "$patf"
 			printf '%b' "$subj"
 		} >"$TMP"

@@ -45,6 +45,7 @@ for t in build/asan/tests/test_*; do
 	name=$(basename "$t")
 	case $name in
 	test_re_conformance) suite "$name" "$t" tests/data/regex-conformance ;;
+	test_synth | test_mutator) suite "$name" "$t" build/corpus ;;
 	*) suite "$name" "$t" ;;
 	esac
 done

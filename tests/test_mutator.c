@@ -115,7 +115,7 @@ load_seeds(const char *dir, blob *seeds)
 		char path[4096];
 		if (names[i] != NULL &&
 		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]) <
-			(int)sizeof(path) &&
+		        (int)sizeof(path) &&
 		    read_file(path, &seeds[ns]) == 0)
 			ns++;
 		free(names[i]);
@@ -155,8 +155,8 @@ record(struct reach *r, const cf_chan *ch)
 		for (uint16_t k = 0; k < ch->instances[i].ncrit; k++) {
 			const cf_criterion *c = &ch->instances[i].crit[k];
 			r->op[c->op] = 1;
-			if (c->op != CF_OP_WILDCARD && ti < cf_tmpl_count() && ti < 8 &&
-			    c->field < cf_tmpl_at(ti)->nfields)
+			if (c->op != CF_OP_WILDCARD && ti < cf_tmpl_count() &&
+			    ti < 8 && c->field < cf_tmpl_at(ti)->nfields)
 				r->field[ti][c->field] = 1;
 		}
 }
@@ -198,18 +198,19 @@ test_chain(const blob *seeds, size_t ns)
 	}
 	printf("mutator: %zu of %d outputs parse (%.2f%%)\n", ok, CHAIN_RUNS,
 	    100.0 * (double)ok / CHAIN_RUNS);
-	CF_EXPECT(ok * 100 >= 99u * CHAIN_RUNS, "well-formed share %zu/%d < 99%%",
-	    ok, CHAIN_RUNS);
+	CF_EXPECT(ok * 100 >= 99u * CHAIN_RUNS,
+	    "well-formed share %zu/%d < 99%%", ok, CHAIN_RUNS);
 	CF_EXPECT_EQ(over, 0, "outputs empty or over max");
 	for (unsigned op = 0; op < CF_OP_COUNT; op++)
-		CF_EXPECT(r.op[op], "operator %s never produced", cf_op_name(op));
+		CF_EXPECT(
+		    r.op[op], "operator %s never produced", cf_op_name(op));
 	for (size_t ti = 0; ti < cf_tmpl_count() && ti < 8; ti++) {
 		const cf_tmpl *tp = cf_tmpl_at(ti);
 		for (uint32_t f = 0; f < tp->nfields; f++)
 			if (!r.field[ti][f]) {
 				missing++;
-				fprintf(stderr, "unreached: %s field %u\n", tp->name,
-				    f);
+				fprintf(stderr, "unreached: %s field %u\n",
+				    tp->name, f);
 			}
 	}
 	printf("mutator: %zu template fields never tested by a non-wildcard "
@@ -237,10 +238,10 @@ test_determinism(const blob *seeds, size_t ns, enum cf_mut_kind kind)
 	}
 	for (size_t s = 0; s < ns; s++) {
 		const blob *o = &seeds[(s + 1) % ns];
-		la = cf_mut_mutate(a, seeds[s].p, seeds[s].n, o->p, o->n, oa,
-		    OUT_MAX);
-		lb = cf_mut_mutate(b, seeds[s].p, seeds[s].n, o->p, o->n, ob,
-		    OUT_MAX);
+		la = cf_mut_mutate(
+		    a, seeds[s].p, seeds[s].n, o->p, o->n, oa, OUT_MAX);
+		lb = cf_mut_mutate(
+		    b, seeds[s].p, seeds[s].n, o->p, o->n, ob, OUT_MAX);
 		for (int i = 0; i < 30; i++) {
 			if (la != lb || memcmp(oa, ob, la) != 0)
 				diff++;
@@ -255,10 +256,10 @@ test_determinism(const blob *seeds, size_t ns, enum cf_mut_kind kind)
 	cf_mut_reseed(a, 7);
 	diff = 0;
 	for (size_t s = 0; s < ns && b != NULL; s++) {
-		la = cf_mut_mutate(a, seeds[s].p, seeds[s].n, NULL, 0, oa,
-		    OUT_MAX);
-		lb = cf_mut_mutate(b, seeds[s].p, seeds[s].n, NULL, 0, ob,
-		    OUT_MAX);
+		la = cf_mut_mutate(
+		    a, seeds[s].p, seeds[s].n, NULL, 0, oa, OUT_MAX);
+		lb = cf_mut_mutate(
+		    b, seeds[s].p, seeds[s].n, NULL, 0, ob, OUT_MAX);
 		if (la != lb || memcmp(oa, ob, la) != 0)
 			diff++;
 	}
@@ -283,7 +284,7 @@ test_max(const blob *seeds, size_t ns)
 
 	CF_EXPECT(m != NULL, "allocation");
 	for (size_t k = 0; m != NULL && k < sizeof(maxes) / sizeof(maxes[0]);
-	    k++) {
+	     k++) {
 		size_t max = maxes[k], len = 0;
 		uint8_t *out = malloc(max), *prev = malloc(max);
 		for (int i = 0; out && prev && i < 2000; i++) {
@@ -325,15 +326,15 @@ test_max(const blob *seeds, size_t ns)
 		if (buf == NULL)
 			continue;
 		memcpy(buf, seeds[s].p, seeds[s].n);
-		len = cf_mut_mutate(m, buf, seeds[s].n, NULL, 0, buf,
-		    OUT_MAX + 8192);
+		len = cf_mut_mutate(
+		    m, buf, seeds[s].n, NULL, 0, buf, OUT_MAX + 8192);
 		inplace_ok += parses(buf, len, NULL);
 		free(buf);
 	}
 	CF_EXPECT(inplace_ok + 1 >= ns, "in-place outputs: %zu of %zu parse",
 	    inplace_ok, ns);
-	CF_EXPECT(cf_mut_mutate(m, NULL, 0, NULL, 0, junk, 0) == 0,
-	    "max 0 gives 0");
+	CF_EXPECT(
+	    cf_mut_mutate(m, NULL, 0, NULL, 0, junk, 0) == 0, "max 0 gives 0");
 	cf_mut_free(m);
 }
 
@@ -372,10 +373,11 @@ test_repair(const blob *seeds, size_t ns)
 	b[0] = 0;
 	b[4] = 9;
 	b[40 + 12 + 4] ^= 1; /* INSTANCES offset */
-	b[30] = 1;	     /* flags */
+	b[30] = 1;           /* flags */
 	CF_EXPECT(!parses(b, s->n, NULL), "corrupted file still parses");
 	cf_mut_repair(m, b, s->n);
-	CF_EXPECT(parses(b, s->n, NULL), "header and section table not repaired");
+	CF_EXPECT(
+	    parses(b, s->n, NULL), "header and section table not repaired");
 	/* Section table wrecked entirely: derived from the contents. */
 	memset(b + 40, 0xee, 24);
 	cf_mut_repair(m, b, s->n);
@@ -416,7 +418,8 @@ one_fewer(const cf_chan *base, size_t btail, const cf_chan *c, size_t ctail)
 
 	if (c->ninstances + 1 == base->ninstances) {
 		for (uint32_t i = 0; i < base->ninstances; i++)
-			if (bc - base->instances[i].ncrit == cc && ctail == btail)
+			if (bc - base->instances[i].ncrit == cc &&
+			    ctail == btail)
 				return 1;
 		return 0;
 	}
@@ -436,7 +439,8 @@ test_trim(const blob *seeds, size_t ns)
 	CF_EXPECT(m != NULL, "allocation");
 	for (size_t s = 0; m != NULL && s < ns; s++) {
 		uint8_t *in = malloc(seeds[s].n + 24);
-		size_t n = seeds[s].n + (s % 2 ? 24 : 0), steps, done = 0, iter = 0;
+		size_t n = seeds[s].n + (s % 2 ? 24 : 0), steps, done = 0,
+		       iter = 0;
 		cf_chan *base = NULL;
 		size_t btail;
 
@@ -451,8 +455,9 @@ test_trim(const blob *seeds, size_t ns)
 			continue;
 		}
 		btail = n - cf_h_file_len(in, n);
-		CF_EXPECT_EQ(steps, base->ninstances + count_crit(base) +
-			(btail ? 1 : 0), "trim steps");
+		CF_EXPECT_EQ(steps,
+		    base->ninstances + count_crit(base) + (btail ? 1 : 0),
+		    "trim steps");
 		while (done < steps && iter++ <= steps) {
 			const uint8_t *p;
 			size_t len = cf_mut_trim_step(m, &p), ctail;
@@ -477,8 +482,8 @@ test_trim(const blob *seeds, size_t ns)
 			done = cf_mut_trim_done(m, success);
 		}
 		steps_total += steps;
-		CF_EXPECT(done == steps, "trim of seed %zu ended at %zu of %zu", s,
-		    done, steps);
+		CF_EXPECT(done == steps, "trim of seed %zu ended at %zu of %zu",
+		    s, done, steps);
 		cf_chan_free(base);
 		free(in);
 	}
@@ -486,8 +491,8 @@ test_trim(const blob *seeds, size_t ns)
 	CF_EXPECT(steps_total > 0, "no trim steps at all");
 	{
 		const uint8_t junk[80] = { 1, 2, 3 };
-		CF_EXPECT_EQ(cf_mut_trim_init(m, junk, sizeof(junk)), 0,
-		    "trim of junk");
+		CF_EXPECT_EQ(
+		    cf_mut_trim_init(m, junk, sizeof(junk)), 0, "trim of junk");
 	}
 	cf_mut_free(m);
 }
@@ -523,23 +528,26 @@ test_regex(void)
 		const blob *s = &seeds[tr_below(&t, 5)];
 		const uint8_t *p = n && tr_below(&t, 4) ? in : s->p;
 		size_t pn = p == in ? n : s->n;
-		size_t max = tr_below(&t, 8) == 0 ? 1 + tr_below(&t, 8) : sizeof(out);
-		size_t len = cf_mut_mutate(m, p, pn, seeds[0].p, seeds[0].n, out,
-		    max);
+		size_t max =
+		    tr_below(&t, 8) == 0 ? 1 + tr_below(&t, 8) : sizeof(out);
+		size_t len =
+		    cf_mut_mutate(m, p, pn, seeds[0].p, seeds[0].n, out, max);
 		cf_re *re = NULL;
 
 		if (len == 0 || len > max || (max >= 2 && len < 2) ||
 		    (len >= 2 && out[1] > len - 2))
 			bad++;
-		if (len >= 2 && cf_re_compile(out + 2, out[1], out[0] & 3, &re,
-		    NULL) == CF_OK) {
+		if (len >= 2 &&
+		    cf_re_compile(out + 2, out[1], out[0] & 3, &re, NULL) ==
+		        CF_OK) {
 			compiled++;
 			cf_re_free(re);
 		}
 		memcpy(in, out, len);
 		n = len;
 	}
-	printf("mutator: regex kind: %zu of %d patterns compile\n", compiled, runs);
+	printf("mutator: regex kind: %zu of %d patterns compile\n", compiled,
+	    runs);
 	CF_EXPECT_EQ(bad, 0, "regex outputs with a wrong length byte or size");
 	CF_EXPECT(compiled * 4 >= (size_t)runs, "too few patterns compile");
 	test_determinism(seeds, 5, CF_MUT_REGEX);
@@ -557,15 +565,15 @@ test_crossover(const blob *seeds, size_t ns)
 
 	for (size_t i = 0; m != NULL && out != NULL && i < 4 * ns; i++) {
 		const blob *a = &seeds[i % ns], *b = &seeds[(i * 7 + 3) % ns];
-		size_t len = cf_mut_crossover(m, a->p, a->n, b->p, b->n, out,
-		    OUT_MAX);
+		size_t len =
+		    cf_mut_crossover(m, a->p, a->n, b->p, b->n, out, OUT_MAX);
 		if (len == 0 || len > OUT_MAX)
 			bad++;
 		ok += parses(out, len, NULL);
 	}
 	CF_EXPECT_EQ(bad, 0, "crossover output size");
-	CF_EXPECT(ok * 100 >= 95 * 4 * ns, "crossover: %zu of %zu parse", ok,
-	    4 * ns);
+	CF_EXPECT(
+	    ok * 100 >= 95 * 4 * ns, "crossover: %zu of %zu parse", ok, 4 * ns);
 	CF_EXPECT(m != NULL && cf_mut_describe(m) != NULL, "describe");
 	free(out);
 	cf_mut_free(m);

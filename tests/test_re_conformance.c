@@ -237,10 +237,13 @@ put_utf8(uint8_t *out, size_t cap, size_t *o, uint32_t r)
 static int
 unescape(struct bytes in, uint8_t *out, size_t cap, size_t *outn)
 {
+	static const char simple_from[] = "abfnrtv\\'\"";
+	static const char simple_to[] = "\a\b\f\n\r\t\v\\'\"";
 	size_t i = 0, o = 0;
 
 	while (i < in.n) {
 		uint8_t c = in.p[i++];
+		const char *e;
 		uint32_t v = 0;
 		size_t k, nd;
 		int h;
@@ -253,19 +256,13 @@ unescape(struct bytes in, uint8_t *out, size_t cap, size_t *outn)
 		if (i >= in.n)
 			return -1;
 		c = in.p[i++];
+		if ((e = strchr(simple_from, c)) != NULL && c != '\0') {
+			if (put(out, cap, &o,
+			        (uint8_t)simple_to[e - simple_from]))
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case 'a': v = '\a'; break;
-		case 'b': v = '\b'; break;
-		case 'f': v = '\f'; break;
-		case 'n': v = '\n'; break;
-		case 'r': v = '\r'; break;
-		case 't': v = '\t'; break;
-		case 'v': v = '\v'; break;
-		case '\\':
-		case '\'':
-		case '"':
-			v = c;
-			break;
 		case 'x':
 		case 'u':
 		case 'U':
@@ -327,7 +324,7 @@ check(struct bytes pat, struct bytes subj, unsigned flags, int want_match,
     long ws, long we, char *why, size_t cap)
 {
 	cf_re *re = NULL;
-	cf_re_span sp = {0, 0};
+	cf_re_span sp = { 0, 0 };
 	cf_diag d;
 	int err, m = 0, ok;
 
@@ -350,7 +347,8 @@ check(struct bytes pat, struct bytes subj, unsigned flags, int want_match,
 		char got[64], want[64];
 
 		if (m)
-			snprintf(got, sizeof(got), "(%zu,%zu)", sp.start, sp.end);
+			snprintf(
+			    got, sizeof(got), "(%zu,%zu)", sp.start, sp.end);
 		else
 			snprintf(got, sizeof(got), "NOMATCH");
 		if (want_match)
@@ -400,7 +398,7 @@ run_dat(const char *dir, const char *name)
 {
 	struct tally t;
 	uint8_t *file = NULL, lastbuf[MAX_FIELD], patbuf[MAX_FIELD],
-					      subjbuf[MAX_FIELD];
+	        subjbuf[MAX_FIELD];
 	size_t n, off = 0, lastn = 0;
 	struct bytes line;
 	unsigned lineno = 0;
@@ -450,8 +448,8 @@ run_dat(const char *dir, const char *name)
 				continue;
 			flag.n -= (size_t)(c + 1 - flag.p);
 			flag.p = c + 1;
-		} else if (flag.n > 0 && strchr("CNT0123456789", flag.p[0]) !=
-		    NULL) {
+		} else if (flag.n > 0 &&
+		    strchr("CNT0123456789", flag.p[0]) != NULL) {
 			continue; /* NOTE lines and other controls */
 		}
 		t.lines++;
@@ -465,7 +463,8 @@ run_dat(const char *dir, const char *name)
 		want = f[3];
 		if (memchr(flag.p, '$', flag.n) != NULL) {
 			if (unescape(pat, patbuf, sizeof(patbuf), &pn) != 0 ||
-			    unescape(subj, subjbuf, sizeof(subjbuf), &sn) != 0) {
+			    unescape(subj, subjbuf, sizeof(subjbuf), &sn) !=
+			        0) {
 				t.failed++;
 				CF_EXPECT(0, "%s:%u: bad escape", name, lineno);
 				continue;
@@ -494,10 +493,11 @@ run_dat(const char *dir, const char *name)
 				k++;
 				we = number(want, &k);
 			}
-			if (ws < 0 || we < 0 || k >= want.n || want.p[k] != ')') {
+			if (ws < 0 || we < 0 || k >= want.n ||
+			    want.p[k] != ')') {
 				t.failed++;
-				CF_EXPECT(0, "%s:%u: bad result field", name,
-				    lineno);
+				CF_EXPECT(
+				    0, "%s:%u: bad result field", name, lineno);
 				continue;
 			}
 		} else if (want.n > 0 && want.p[0] >= 'A' && want.p[0] <= 'Z') {
@@ -544,11 +544,13 @@ run_dat(const char *dir, const char *name)
 			err = cf_re_compile(pat.p, pat.n,
 			    CF_RE_DOT_NL | CF_RE_LONGEST, &re, NULL);
 			cf_re_free(re);
-			if (!(eq(want, "BADBR") ? err == CF_E_RE_REPEAT :
-						  err != CF_OK)) {
+			if (!(eq(want, "BADBR") ? err == CF_E_RE_REPEAT
+			                        : err != CF_OK)) {
 				t.extra_failed++;
-				CF_EXPECT(0, "%s:%u: want compile error %.*s, "
-				    "got %s", name, lineno, (int)want.n,
+				CF_EXPECT(0,
+				    "%s:%u: want compile error %.*s, "
+				    "got %s",
+				    name, lineno, (int)want.n,
 				    (const char *)want.p, cf_err_name(err));
 			}
 			continue;
@@ -556,7 +558,7 @@ run_dat(const char *dir, const char *name)
 		why[0] = '\0';
 		record(&t, lineno,
 		    check(pat, subj, CF_RE_DOT_NL | CF_RE_LONGEST, want_match,
-			ws, we, why, sizeof(why)),
+		        ws, we, why, sizeof(why)),
 		    pat, subj, why);
 	}
 	report(&t);
@@ -580,7 +582,8 @@ re2_out_of_scope(struct bytes r, const struct bytes *subj, size_t nsubj)
 		uint8_t c = r.p[i], e = i + 1 < r.n ? r.p[i + 1] : 0;
 
 		if (inb) {
-			if (c == '\\' && ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))
+			if (c == '\\' &&
+			    ((e | 0x20) >= 'a' && (e | 0x20) <= 'z'))
 				return "class escape inside brackets";
 			if (c == '\\') {
 				i++;
@@ -711,7 +714,7 @@ run_re2(const char *dir, const char *name)
 		if (state == S_STRINGS) {
 			if (nsubj >= RE2_MAX_SUBJ ||
 			    unquote(line, subjbuf[nsubj], MAX_FIELD,
-				&subj[nsubj]) != 0) {
+			        &subj[nsubj]) != 0) {
 				t.failed++;
 				CF_EXPECT(0, "%s:%u: bad string", name, lineno);
 				state = S_NONE;
@@ -732,7 +735,8 @@ run_re2(const char *dir, const char *name)
 				t.blocks_in_scope++;
 		}
 		/* (?: is non-capturing in RE2; for the overall span a plain
-		 * group is the same. Rewrite in place (the result is shorter). */
+		 * group is the same. Rewrite in place (the result is shorter).
+		 */
 		for (i = 0, j = 0; i < r.n; i++) {
 			if (i + 2 < r.n && r.p[i] == '(' && r.p[i + 1] == '?' &&
 			    r.p[i + 2] == ':') {
@@ -760,7 +764,8 @@ run_re2(const char *dir, const char *name)
 			if (re2_field(res, 1, &wm, &ws, &we) != 0 ||
 			    re2_field(res, 3, &lm, &ls, &le) != 0) {
 				t.failed++;
-				CF_EXPECT(0, "%s:%u: bad result line", name, rl);
+				CF_EXPECT(
+				    0, "%s:%u: bad result line", name, rl);
 				continue;
 			}
 			if (why_out != NULL) {
@@ -774,13 +779,14 @@ run_re2(const char *dir, const char *name)
 			/* Extra: field 4 with the longest mode. */
 			t.extra_run++;
 			if (!check(r, subj[k], CF_RE_LONGEST, lm, ls, le, why,
-				sizeof(why))) {
+			        sizeof(why))) {
 				char ps[256], ss[256];
 
 				t.extra_failed++;
-				CF_EXPECT(0, "%s:%u: field 4 (longest): /%s/ on "
-				    "\"%s\": %s", name, rl,
-				    show(r, ps, sizeof(ps)),
+				CF_EXPECT(0,
+				    "%s:%u: field 4 (longest): /%s/ on "
+				    "\"%s\": %s",
+				    name, rl, show(r, ps, sizeof(ps)),
 				    show(subj[k], ss, sizeof(ss)), why);
 			}
 		}

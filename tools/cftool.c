@@ -520,6 +520,24 @@ cmd_types(int argc, char **argv)
 	return EX_OK;
 }
 
+/* Sanitizer builds (build/asan): a report aborts, so cftool's exit status
+ * is 134 as for the guard build, never the 1 that means "rejected". The
+ * environment's ASAN_OPTIONS / UBSAN_OPTIONS still override these. */
+const char *__asan_default_options(void);
+const char *__ubsan_default_options(void);
+
+const char *
+__asan_default_options(void)
+{
+	return "abort_on_error=1";
+}
+
+const char *
+__ubsan_default_options(void)
+{
+	return "print_stacktrace=1:halt_on_error=1:abort_on_error=1";
+}
+
 int
 main(int argc, char **argv)
 {

@@ -206,8 +206,9 @@ re_sat_mul(uint32_t a, uint32_t b)
 {
 	if (a == 0 || b == 0)
 		return 0;
-	return (a >= RE_SIZE_CAP || b > (RE_SIZE_CAP - 1u) / a) ? RE_SIZE_CAP
-								 : a * b;
+	if (a >= RE_SIZE_CAP || b > (RE_SIZE_CAP - 1u) / a)
+		return RE_SIZE_CAP;
+	return a * b;
 }
 
 /* The node array is sized from the pattern length in cf_re_compile (each
@@ -236,8 +237,8 @@ static int
 re_push(struct re_parser *p, uint32_t node)
 {
 	if (p->nopnd >= p->capnodes)
-		return cf_diag_set(p->d, CF_E_RE_PROGRAM, 0,
-		    "internal: operand stack full");
+		return cf_diag_set(
+		    p->d, CF_E_RE_PROGRAM, 0, "internal: operand stack full");
 	p->opnd[p->nopnd++] = node;
 	return CF_OK;
 }
@@ -245,7 +246,7 @@ re_push(struct re_parser *p, uint32_t node)
 static int
 re_atom(struct re_parser *p, uint8_t kind, size_t pos, uint32_t *out)
 {
-	uint32_t id;
+	uint32_t id = 0;
 	int err;
 
 	if ((err = re_node_new(p, kind, pos, &id)) != CF_OK)
@@ -265,7 +266,7 @@ static int
 re_collapse(struct re_parser *p, size_t base, uint8_t kind, size_t pos)
 {
 	size_t i, n = p->nopnd - base;
-	uint32_t id;
+	uint32_t id = 0;
 	int err;
 
 	if (n == 1)
@@ -299,7 +300,7 @@ re_close_group(struct re_parser *p, size_t pos)
 static int
 re_repeat(struct re_parser *p, size_t pos, uint32_t min, uint32_t max)
 {
-	uint32_t id;
+	uint32_t id = 0;
 	int err;
 
 	if (p->prev == PREV_NONE)
@@ -349,8 +350,8 @@ static int
 re_brace(struct re_parser *p, size_t *i)
 {
 	size_t j = *i + 1;
-	uint32_t min, max;
-	int big = 0;
+	uint32_t min, max, id = 0;
+	int big = 0, err;
 
 	if (!re_count(p, &j, &min, &big))
 		goto literal;
@@ -373,30 +374,23 @@ re_brace(struct re_parser *p, size_t *i)
 	if (max != RE_INF && min > max)
 		return cf_diag_set(p->d, CF_E_RE_REPEAT, (uint32_t)*i,
 		    "repeat count {m,n} with m > n");
-	{
-		int err = re_repeat(p, *i, min, max);
-
-		*i = j + 1;
-		return err;
-	}
+	err = re_repeat(p, *i, min, max);
+	*i = j + 1;
+	return err;
 
 literal:
-	{
-		uint32_t id;
-		int err = re_atom(p, N_CHAR, *i, &id);
-
-		if (err == CF_OK)
-			p->nodes[id].c1 = p->nodes[id].c2 = '{';
-		*i += 1;
-		return err;
-	}
+	err = re_atom(p, N_CHAR, *i, &id);
+	if (err == CF_OK)
+		p->nodes[id].c1 = p->nodes[id].c2 = '{';
+	*i += 1;
+	return err;
 }
 
 /* A new N_CLASS atom and its (zeroed) table entry, returned in *k. */
 static int
 re_new_class(struct re_parser *p, size_t pos, struct re_class **k)
 {
-	uint32_t id;
+	uint32_t id = 0;
 	int err;
 
 	/* Every class costs at least two pattern bytes, so capcls (the pattern
@@ -420,7 +414,8 @@ re_class_fold(struct re_class *k)
 	unsigned b;
 
 	for (b = 'A'; b <= 'Z'; b++) {
-		if (re_class_has(k, (uint8_t)b) || re_class_has(k, (uint8_t)(b + 32))) {
+		if (re_class_has(k, (uint8_t)b) ||
+		    re_class_has(k, (uint8_t)(b + 32))) {
 			re_class_set(k, b, b);
 			re_class_set(k, b + 32, b + 32);
 		}
@@ -470,7 +465,7 @@ re_perl_class(uint8_t c, struct re_class *k)
 static int
 re_bracket(struct re_parser *p, size_t *i)
 {
-	struct re_class *k;
+	struct re_class *k = NULL;
 	size_t start = *i, j = *i + 1;
 	int neg = 0, first = 1, err;
 
@@ -484,23 +479,24 @@ re_bracket(struct re_parser *p, size_t *i)
 		uint8_t lo, hi;
 
 		if (j >= p->len)
-			return cf_diag_set(p->d, CF_E_RE_SYNTAX, (uint32_t)start,
-			    "missing ] in bracket expression");
+			return cf_diag_set(p->d, CF_E_RE_SYNTAX,
+			    (uint32_t)start, "missing ] in bracket expression");
 		lo = p->pat[j];
 		if (lo == ']' && !first)
 			break;
 		if (lo == '[' && j + 1 < p->len &&
 		    (p->pat[j + 1] == ':' || p->pat[j + 1] == '.' ||
-			p->pat[j + 1] == '='))
+		        p->pat[j + 1] == '='))
 			return cf_diag_set(p->d, CF_E_RE_SYNTAX, (uint32_t)j,
 			    "POSIX [: [. [= classes are not supported");
 		j++;
 		hi = lo;
-		if (j + 1 < p->len && p->pat[j] == '-' && p->pat[j + 1] != ']') {
+		if (j + 1 < p->len && p->pat[j] == '-' &&
+		    p->pat[j + 1] != ']') {
 			hi = p->pat[j + 1];
 			if (hi == '[' && j + 2 < p->len &&
 			    (p->pat[j + 2] == ':' || p->pat[j + 2] == '.' ||
-				p->pat[j + 2] == '='))
+			        p->pat[j + 2] == '='))
 				return cf_diag_set(p->d, CF_E_RE_SYNTAX,
 				    (uint32_t)(j + 1),
 				    "POSIX [: [. [= classes are not supported");
@@ -525,14 +521,14 @@ re_bracket(struct re_parser *p, size_t *i)
 static int
 re_escape(struct re_parser *p, size_t *i)
 {
-	struct re_class *k, tmp;
-	uint32_t id;
+	struct re_class *k = NULL, tmp;
+	uint32_t id = 0;
 	uint8_t c;
 	int err;
 
 	if (*i + 1 >= p->len)
-		return cf_diag_set(p->d, CF_E_RE_SYNTAX, (uint32_t)*i,
-		    "trailing backslash");
+		return cf_diag_set(
+		    p->d, CF_E_RE_SYNTAX, (uint32_t)*i, "trailing backslash");
 	c = p->pat[*i + 1];
 	memset(&tmp, 0, sizeof(tmp));
 	if (re_perl_class(c, &tmp)) {
@@ -545,9 +541,10 @@ re_escape(struct re_parser *p, size_t *i)
 		p->nodes[id].c1 = p->nodes[id].c2 = c;
 	} else {
 		/* Back-references, \n, \b, \x.. and friends mean something in
-		 * other dialects; refusing them beats matching something else. */
-		return cf_diag_set(p->d, CF_E_RE_SYNTAX, (uint32_t)*i,
-		    "unsupported escape");
+		 * other dialects; refusing them beats matching something else.
+		 */
+		return cf_diag_set(
+		    p->d, CF_E_RE_SYNTAX, (uint32_t)*i, "unsupported escape");
 	}
 	*i += 2;
 	return CF_OK;
@@ -557,7 +554,7 @@ static int
 re_parse(struct re_parser *p, uint32_t *root)
 {
 	size_t i = 0;
-	uint32_t id;
+	uint32_t id = 0;
 	int err;
 
 	p->groups[0].alt_base = p->groups[0].cat_base = 0;
@@ -591,7 +588,8 @@ re_parse(struct re_parser *p, uint32_t *root)
 			i++;
 			break;
 		case '|':
-			if ((err = re_collapse(p, g->cat_base, N_CAT, i)) != CF_OK)
+			if ((err = re_collapse(p, g->cat_base, N_CAT, i)) !=
+			    CF_OK)
 				return err;
 			g->cat_base = p->nopnd;
 			p->prev = PREV_NONE;
@@ -600,8 +598,8 @@ re_parse(struct re_parser *p, uint32_t *root)
 		case '*':
 		case '+':
 		case '?':
-			err = re_repeat(p, i, c == '+' ? 1u : 0u,
-			    c == '?' ? 1u : RE_INF);
+			err = re_repeat(
+			    p, i, c == '+' ? 1u : 0u, c == '?' ? 1u : RE_INF);
 			if (err != CF_OK)
 				return err;
 			i++;
@@ -619,8 +617,8 @@ re_parse(struct re_parser *p, uint32_t *root)
 				return err;
 			break;
 		case '.':
-			err = re_atom(p, (p->flags & CF_RE_DOT_NL) ? N_ANYBYTE
-								   : N_ANYNOTNL,
+			err = re_atom(p,
+			    (p->flags & CF_RE_DOT_NL) ? N_ANYBYTE : N_ANYNOTNL,
 			    i, NULL);
 			if (err != CF_OK)
 				return err;
@@ -637,8 +635,8 @@ re_parse(struct re_parser *p, uint32_t *root)
 			if ((err = re_atom(p, N_CHAR, i, &id)) != CF_OK)
 				return err;
 			p->nodes[id].c1 = c;
-			p->nodes[id].c2 = (p->flags & CF_RE_ICASE) ?
-			    re_other_case(c) : c;
+			p->nodes[id].c2 =
+			    (p->flags & CF_RE_ICASE) ? re_other_case(c) : c;
 			i++;
 			break;
 		}
@@ -707,8 +705,8 @@ re_size(struct re_node *nodes, size_t nnodes)
 			break;
 		case N_REP:
 			s = nodes[n->first].size;
-			n->nullable = (uint8_t)(n->min == 0 ||
-			    nodes[n->first].nullable);
+			n->nullable =
+			    (uint8_t)(n->min == 0 || nodes[n->first].nullable);
 			if (s == 0)
 				n->size = 0;
 			else if (n->max == RE_INF && n->min == 0)
@@ -717,8 +715,8 @@ re_size(struct re_node *nodes, size_t nnodes)
 				n->size = re_sat_add(re_sat_mul(n->min, s), 1u);
 			else
 				n->size = re_sat_add(re_sat_mul(n->min, s),
-				    re_sat_mul(n->max - n->min,
-					re_sat_add(s, 1u)));
+				    re_sat_mul(
+				        n->max - n->min, re_sat_add(s, 1u)));
 			break;
 		default:
 			n->size = RE_SIZE_CAP;
@@ -777,8 +775,117 @@ re_enter(struct re_emitter *e, uint32_t node)
 	return CF_OK;
 }
 
-/* Pass 3: emit root into prog[0..cap). One step of the loop either emits
- * leaf instructions, enters one child, or leaves a finished node. */
+/* Leaves: one instruction each. */
+static int
+re_emit_leaf(struct re_emitter *e, const struct re_node *n)
+{
+	uint8_t op;
+	int err;
+
+	switch (n->kind) {
+	case N_CHAR:
+		op = OP_CHAR;
+		break;
+	case N_ANYBYTE:
+		op = OP_ANYBYTE;
+		break;
+	case N_ANYNOTNL:
+		op = OP_ANYNOTNL;
+		break;
+	case N_CLASS:
+		op = OP_CLASS;
+		break;
+	case N_BOL:
+		op = OP_BOL;
+		break;
+	case N_EOL:
+		op = OP_EOL;
+		break;
+	default:
+		return CF_E_RE_PROGRAM;
+	}
+	if ((err = re_put(e, op, n->cls, 0)) != CF_OK)
+		return err;
+	e->prog[e->pc - 1].c1 = n->c1;
+	e->prog[e->pc - 1].c2 = n->c2;
+	e->nf--;
+	return CF_OK;
+}
+
+/* x|y|z: each alternative but the last is preceded by a SPLIT to it and the
+ * next one, and followed by a JMP to the end (owed while f->iter is set). */
+static int
+re_emit_alt(struct re_emitter *e, struct re_frame *f, uint32_t end)
+{
+	uint32_t c;
+	int err;
+
+	if (f->iter) {
+		if ((err = re_put(e, OP_JMP, end, 0)) != CF_OK)
+			return err;
+		f->iter = 0;
+	}
+	if (f->child == RE_NONE) {
+		e->nf--;
+		return CF_OK;
+	}
+	c = f->child;
+	f->child = e->nodes[c].next;
+	if (f->child != RE_NONE) {
+		err = re_put(
+		    e, OP_SPLIT, e->pc + 1, e->pc + 2 + e->nodes[c].size);
+		if (err != CF_OK)
+			return err;
+		f->iter = 1;
+	}
+	return re_enter(e, c);
+}
+
+/* x{m,n}, x{m,} and friends, laid out as described at re_size: first the
+ * mandatory copies, then either the x+ loop (with a leading SPLIT for
+ * min 0) or the nested optional copies. */
+static int
+re_emit_rep(struct re_emitter *e, struct re_frame *f, const struct re_node *n,
+    uint32_t end)
+{
+	uint32_t ncopies;
+	int err;
+
+	if (n->max == RE_INF)
+		ncopies = n->min == 0 ? 0 : n->min - 1;
+	else
+		ncopies = n->min;
+	if (f->iter < ncopies) {
+		f->iter++;
+		return re_enter(e, n->first);
+	}
+	if (n->max == RE_INF) {
+		if (f->phase == 0) {
+			if (n->min == 0) {
+				err = re_put(e, OP_SPLIT, e->pc + 1, end);
+				if (err != CF_OK)
+					return err;
+			}
+			f->loop = e->pc;
+			f->phase = 1;
+			return re_enter(e, n->first);
+		}
+		e->nf--;
+		return re_put(e, OP_SPLIT, f->loop, end);
+	}
+	if (f->iter < n->max) {
+		f->iter++;
+		if ((err = re_put(e, OP_SPLIT, e->pc + 1, end)) != CF_OK)
+			return err;
+		return re_enter(e, n->first);
+	}
+	e->nf--;
+	return CF_OK;
+}
+
+/* Pass 3: emit root into prog[0..cap). Each turn of the loop works on the
+ * innermost open node: it emits that node's own instructions, enters one
+ * child, or leaves the finished node. */
 static int
 re_emit(struct re_emitter *e, uint32_t root)
 {
@@ -789,106 +896,30 @@ re_emit(struct re_emitter *e, uint32_t root)
 	while (e->nf > 0) {
 		struct re_frame *f = &e->f[e->nf - 1];
 		const struct re_node *n = &e->nodes[f->node];
-		uint32_t end = f->start + n->size, ncopies, c;
+		uint32_t end = f->start + n->size, c;
 
 		switch (n->kind) {
-		case N_CHAR:
-			if ((err = re_put(e, OP_CHAR, 0, 0)) != CF_OK)
-				return err;
-			e->prog[e->pc - 1].c1 = n->c1;
-			e->prog[e->pc - 1].c2 = n->c2;
-			e->nf--;
-			break;
-		case N_ANYBYTE:
-		case N_ANYNOTNL:
-		case N_CLASS:
-		case N_BOL:
-		case N_EOL:
-			err = re_put(e,
-			    n->kind == N_ANYBYTE ? OP_ANYBYTE :
-			    n->kind == N_ANYNOTNL ? OP_ANYNOTNL :
-			    n->kind == N_CLASS ? OP_CLASS :
-			    n->kind == N_BOL ? OP_BOL : OP_EOL, n->cls, 0);
-			if (err != CF_OK)
-				return err;
-			e->nf--;
-			break;
 		case N_CAT:
-			if (f->child == RE_NONE) {
+			if ((c = f->child) == RE_NONE) {
 				e->nf--;
+				err = CF_OK;
 				break;
 			}
-			c = f->child;
 			f->child = e->nodes[c].next;
-			if ((err = re_enter(e, c)) != CF_OK)
-				return err;
+			err = re_enter(e, c);
 			break;
 		case N_ALT:
-			if (f->iter) {
-				if ((err = re_put(e, OP_JMP, end, 0)) != CF_OK)
-					return err;
-				f->iter = 0;
-			}
-			if (f->child == RE_NONE) {
-				e->nf--;
-				break;
-			}
-			c = f->child;
-			f->child = e->nodes[c].next;
-			if (f->child != RE_NONE) {
-				err = re_put(e, OP_SPLIT, e->pc + 1,
-				    e->pc + 2 + e->nodes[c].size);
-				if (err != CF_OK)
-					return err;
-				f->iter = 1;
-			}
-			if ((err = re_enter(e, c)) != CF_OK)
-				return err;
+			err = re_emit_alt(e, f, end);
 			break;
 		case N_REP:
-			c = n->first;
-			if (n->max == RE_INF)
-				ncopies = n->min == 0 ? 0 : n->min - 1;
-			else
-				ncopies = n->min;
-			if (f->iter < ncopies) {
-				f->iter++;
-				if ((err = re_enter(e, c)) != CF_OK)
-					return err;
-				break;
-			}
-			if (n->max == RE_INF && f->phase == 0) {
-				if (n->min == 0 &&
-				    (err = re_put(e, OP_SPLIT, e->pc + 1, end)) !=
-					CF_OK)
-					return err;
-				f->loop = e->pc;
-				f->phase = 1;
-				if ((err = re_enter(e, c)) != CF_OK)
-					return err;
-				break;
-			}
-			if (n->max == RE_INF) {
-				if ((err = re_put(e, OP_SPLIT, f->loop, end)) !=
-				    CF_OK)
-					return err;
-				e->nf--;
-				break;
-			}
-			if (f->iter < n->max) {
-				f->iter++;
-				err = re_put(e, OP_SPLIT, e->pc + 1, end);
-				if (err != CF_OK)
-					return err;
-				if ((err = re_enter(e, c)) != CF_OK)
-					return err;
-				break;
-			}
-			e->nf--;
+			err = re_emit_rep(e, f, n, end);
 			break;
 		default:
-			return CF_E_RE_PROGRAM;
+			err = re_emit_leaf(e, n);
+			break;
 		}
+		if (err != CF_OK)
+			return err;
 	}
 	return CF_OK;
 }
@@ -937,13 +968,13 @@ re_check_program(const cf_re *re)
 }
 
 int
-cf_re_compile(const uint8_t *pat, size_t len, unsigned flags, cf_re **out,
-    cf_diag *d)
+cf_re_compile(
+    const uint8_t *pat, size_t len, unsigned flags, cf_re **out, cf_diag *d)
 {
 	struct re_parser p;
 	struct re_emitter e;
 	cf_re *re = NULL;
-	uint32_t root, total;
+	uint32_t root = 0, total;
 	size_t k;
 	int err;
 
@@ -956,20 +987,23 @@ cf_re_compile(const uint8_t *pat, size_t len, unsigned flags, cf_re **out,
 		return cf_diag_set(d, CF_E_ARG, 0, "bad pattern or flags");
 	if (len > CF_RE_MAX_PATTERN)
 		return cf_diag_set(d, CF_E_RE_TOO_LONG, CF_RE_MAX_PATTERN,
-		    "pattern longer than %u bytes", (unsigned)CF_RE_MAX_PATTERN);
+		    "pattern longer than %u bytes",
+		    (unsigned)CF_RE_MAX_PATTERN);
 
 	p.pat = pat;
 	p.len = len;
 	p.flags = flags;
 	p.d = d;
 	/* Each pattern byte creates at most two nodes (a `)` closes a
-	 * concatenation and an alternation); the end of the pattern likewise. */
+	 * concatenation and an alternation); the end of the pattern likewise.
+	 */
 	p.capnodes = 2 * len + 2;
 	p.capcls = len;
 	err = CF_E_NOMEM;
 	p.nodes = cf_mem_calloc(p.capnodes, sizeof(*p.nodes));
 	p.opnd = cf_mem_calloc(p.capnodes, sizeof(*p.opnd));
-	p.groups = cf_mem_calloc((size_t)CF_RE_MAX_DEPTH + 1, sizeof(*p.groups));
+	p.groups =
+	    cf_mem_calloc((size_t)CF_RE_MAX_DEPTH + 1, sizeof(*p.groups));
 	if (len > 0)
 		p.cls = cf_mem_calloc(p.capcls, sizeof(*p.cls));
 	if (p.nodes == NULL || p.opnd == NULL || p.groups == NULL ||
@@ -1006,7 +1040,8 @@ cf_re_compile(const uint8_t *pat, size_t len, unsigned flags, cf_re **out,
 	re->ninst = total;
 	re->flags = flags;
 	if (p.ncls > 0) {
-		if ((re->cls = cf_mem_calloc(p.ncls, sizeof(*re->cls))) == NULL) {
+		if ((re->cls = cf_mem_calloc(p.ncls, sizeof(*re->cls))) ==
+		    NULL) {
 			cf_diag_set(d, err, 0, "out of memory");
 			goto done;
 		}
@@ -1108,8 +1143,8 @@ re_stack_push(struct re_vm *vm, size_t *sp, uint32_t pc)
  * explicit stack; SPLIT pushes y below x so x and everything it reaches
  * comes first, the priority order a recursive version would give. */
 static int
-re_closure(struct re_vm *vm, struct re_list *l, uint32_t pc0, size_t start,
-    size_t pos)
+re_closure(
+    struct re_vm *vm, struct re_list *l, uint32_t pc0, size_t start, size_t pos)
 {
 	const cf_re *re = vm->re;
 	size_t sp = 0;
@@ -1236,7 +1271,8 @@ re_run(struct re_vm *vm, int *matched, cf_re_span *best)
 					break; /* cut lower-priority threads */
 				}
 				if (!*matched || t->start < best->start ||
-				    (t->start == best->start && i > best->end)) {
+				    (t->start == best->start &&
+				        i > best->end)) {
 					best->start = t->start;
 					best->end = i;
 				}
@@ -1244,11 +1280,11 @@ re_run(struct re_vm *vm, int *matched, cf_re_span *best)
 				continue;
 			}
 			if ((err = re_accepts(re, in, i < vm->n ? vm->s[i] : 0,
-				 &ok)) != CF_OK)
+			         &ok)) != CF_OK)
 				return err;
 			if (i < vm->n && ok &&
 			    (err = re_closure(vm, nlist, t->pc + 1, t->start,
-				 i + 1)) != CF_OK)
+			         i + 1)) != CF_OK)
 				return err;
 		}
 		if (i >= vm->n)
@@ -1265,7 +1301,7 @@ cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
     cf_re_span *span, uint64_t *steps)
 {
 	struct re_vm vm;
-	cf_re_span best = {0, 0};
+	cf_re_span best = { 0, 0 };
 	size_t k, ni;
 	int err, m = 0;
 
@@ -1280,8 +1316,8 @@ cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
 		return CF_E_ARG;
 	if (n > CF_RE_MAX_SUBJECT)
 		return CF_E_RE_SUBJECT;
-	if (re->prog == NULL || re->ninst == 0 ||
-	    re->ninst > CF_RE_MAX_INSTS || (re->ncls > 0 && re->cls == NULL))
+	if (re->prog == NULL || re->ninst == 0 || re->ninst > CF_RE_MAX_INSTS ||
+	    (re->ncls > 0 && re->cls == NULL))
 		return CF_E_RE_PROGRAM;
 
 	ni = re->ninst;
@@ -1346,4 +1382,91 @@ cf_re_free(cf_re *re)
 	cf_mem_free(re->prog);
 	cf_mem_free(re->cls);
 	cf_mem_free(re);
+}
+
+/* ---- example subjects ---- */
+
+/* A byte the class holds, preferring a printable letter or digit so that
+ * synthesised values stay readable; -1 for an empty class. */
+static int
+re_class_pick(const struct re_class *k)
+{
+	static const char pref[] = "a0A_ -.:/\\";
+	for (size_t i = 0; i < sizeof(pref) - 1; i++)
+		if (re_class_has(k, (uint8_t)pref[i]))
+			return (uint8_t)pref[i];
+	for (unsigned b = 0; b < 256; b++)
+		if (re_class_has(k, (uint8_t)b))
+			return (int)b;
+	return -1;
+}
+
+/*
+ * Walk the program from its first instruction, emitting one byte per
+ * consuming instruction: a SPLIT takes its preferred branch the first
+ * time it is reached and the other branch afterwards, so every loop body
+ * runs once and the walk ends (each SPLIT prefers at most once; a step cap
+ * guards the rest). The result is then checked with cf_re_exec, so an
+ * anchor the walk could not honour gives CF_E_LIMIT, never a wrong example.
+ */
+int
+cf_re_example(const cf_re *re, uint8_t *out, size_t cap, size_t *n)
+{
+	uint8_t *seen;
+	size_t pc = 0, len = 0, steps = 0, limit;
+	int rc = CF_E_LIMIT, m = 0;
+
+	*n = 0;
+	if (re == NULL || out == NULL || re_check_program(re) != CF_OK)
+		return CF_E_ARG;
+	if ((seen = cf_mem_calloc(re->ninst, 1)) == NULL)
+		return CF_E_NOMEM;
+	/* Each SPLIT is preferred once and each pass consumes at most one
+	 * instruction per step, so 2 * ninst + cap steps always suffice. */
+	limit = 2 * re->ninst + cap + 1;
+	while (steps++ < limit && pc < re->ninst) {
+		const struct re_inst *in = &re->prog[pc];
+		int b = -1;
+
+		switch (in->op) {
+		case OP_MATCH:
+			rc = CF_OK;
+			goto done;
+		case OP_SPLIT:
+			pc = seen[pc]++ ? in->y : in->x;
+			continue;
+		case OP_JMP:
+			pc = in->x;
+			continue;
+		case OP_BOL:
+		case OP_EOL:
+			pc++;
+			continue;
+		case OP_CHAR:
+			b = in->c1;
+			break;
+		case OP_ANYBYTE:
+		case OP_ANYNOTNL:
+			b = 'a';
+			break;
+		case OP_CLASS:
+			b = re_class_pick(&re->cls[in->x]);
+			break;
+		}
+		if (b < 0 || len >= cap)
+			goto done;
+		out[len++] = (uint8_t)b;
+		pc++;
+	}
+done:
+	cf_mem_free(seen);
+	if (rc != CF_OK)
+		return rc;
+	rc = cf_re_exec(re, out, len, &m, NULL, NULL);
+	if (rc != CF_OK)
+		return rc;
+	if (!m)
+		return CF_E_LIMIT;
+	*n = len;
+	return CF_OK;
 }

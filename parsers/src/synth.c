@@ -13,8 +13,9 @@
 #include "cf_synth.h"
 #include "cf_tmpl.h"
 
-/* Longest example generated for a REGEX criterion. */
-#define RE_EXAMPLE_MAX 256u
+/* Longest example generated for a REGEX criterion: room for the largest
+ * counted repetition (CF_RE_MAX_REPEAT) and some context. */
+#define RE_EXAMPLE_MAX (CF_RE_MAX_REPEAT + 100u)
 
 /* One slot per field, each big enough for the longest string of the file
  * plus a byte on each side, or a regex example: sized per file so that a
@@ -37,7 +38,9 @@ cf_synth_new(const cf_chan *ch)
 		return NULL;
 	/* longest <= CF_MAX_STRING_LEN: no overflow. */
 	s->slot = (longest + 2 > RE_EXAMPLE_MAX ? longest + 2 : RE_EXAMPLE_MAX);
-	if ((s->buf = cf_mem_calloc(CF_MAX_FIELDS, s->slot)) == NULL) {
+	/* Not zeroed: a slot is only read after it is written. */
+	if ((s->buf = cf_mem_reallocarray(NULL, CF_MAX_FIELDS, s->slot)) ==
+	    NULL) {
 		cf_mem_free(s);
 		return NULL;
 	}
