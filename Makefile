@@ -110,6 +110,12 @@ build/asan/tests/%: tests/%.c tests/cf_test.h build/asan/libcfmodel.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iparsers/src -Itests $< \
 		build/asan/libcfmodel.a $(LIBS) -o $@
+# The mutator test links the mutator itself (harness/ depends on parsers/).
+build/asan/tests/test_mutator: tests/test_mutator.c harness/cf_mutator.c $(HSRC) tests/cf_test.h build/asan/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iharness -Itests $(filter %.c,$^) \
+		build/asan/libcfmodel.a $(LIBS) -o $@
+
 build/asan/tests/cfpatch: tests/cfpatch.c build/asan/libcfmodel.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) $< build/asan/libcfmodel.a $(LIBS) -o $@
