@@ -54,7 +54,8 @@ TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 TARGETS := fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 \
            fuzz_regex fuzz_differential
 tsrc = harness/$(if $(filter fuzz_interp_%,$(1)),fuzz_interp,$(1)).c
-tdef = $(if $(filter fuzz_interp_%,$(1)),-DCF_H_BUILD='"$(subst fuzz_interp_7,7.,$(1))"')
+tdef = $(if $(filter fuzz_interp_%,$(1)),-DCF_H_BUILD='"$(subst fuzz_interp_7,7.,$(1))"') \
+       $(if $(filter fuzz_regex,$(1)),-DCF_MUT_KIND=CF_MUT_REGEX)
 
 .PHONY: all test check corpus deps clean tests harness demo
 all: build/cftool build/asan/cftool build/guard/cftool
