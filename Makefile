@@ -141,8 +141,34 @@ check:
 # tests/run.sh runs `make check` as one of its suites and ends with the
 # closing line "N passed, N failed".
 test: deps
-	$(MAKE) all tests corpus
+	$(MAKE) all tests corpus harness
 	@tests/run.sh
 
 clean:
 	rm -rf build
+
+# ---- crash pipeline (issue 5) ----
+# Replay builds of every target without a fuzzing engine (harness/replay.c,
+# docs/CRASHES.md): build/replay/<t> (ASan+UBSan: triage, regress, repro,
+# gdb), build/replay-guard/<t> (guard: the structured out-of-bounds line)
+# and build/replay-plain/<t> (no checks: what a release build does).
+#   make replay    all three variants of every target
+#   make regress   replay every seed and every regression input
+#                  (corpus/regression/) against the ASan replay builds, one
+#                  process per target and sensor build (scripts/regress.sh)
+RP_VARIANTS := replay:asan replay-guard:guard replay-plain:plain
+# $(1) = output folder, $(2) = library variant, $(3) = target
+define replaytarget
+build/$(1)/$(3): $(call tsrc,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call tdef,$(3)) $$(INC) -Iharness \
+		$(call tsrc,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $$(LIBS) -o $$@
+endef
+$(foreach v,$(RP_VARIANTS),$(foreach t,$(TARGETS),$(eval $(call replaytarget,$(word 1,$(subst :, ,$(v))),$(word 2,$(subst :, ,$(v))),$(t)))))
+REPLAY := $(addprefix build/replay/,$(TARGETS))
+.PHONY: replay regress
+replay: $(REPLAY) $(addprefix build/replay-guard/,$(TARGETS)) \
+        $(addprefix build/replay-plain/,$(TARGETS))
+regress: $(REPLAY) corpus
+	@scripts/regress.sh
+# ---- end crash pipeline (issue 5) ----
