@@ -65,22 +65,6 @@ pool_put(struct ev_state *st, const void *p, size_t n, int nul, size_t *off)
 }
 
 static int
-expect_end(struct ev_state *st, const char *after)
-{
-	char desc[DESC_LEN];
-	cf_tok t;
-	int rc;
-
-	if ((rc = cf_lex_next(&st->lx, &t)) != CF_OK)
-		return rc;
-	if (t.kind == CF_TK_END)
-		return CF_OK;
-	cf_lex_desc(&t, desc, sizeof(desc));
-	return cf_lex_err(
-	    &st->lx, CF_E_TEXT_SYNTAX, "unexpected %s after %s", desc, after);
-}
-
-static int
 event_line(struct ev_state *st)
 {
 	char desc[DESC_LEN], label[24];
@@ -139,7 +123,7 @@ event_line(struct ev_state *st)
 		if (memchr(tok.s, 0, tok.slen) != NULL)
 			return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
 			    "event label holds a NUL byte");
-		if ((rc = expect_end(st, "the label")) != CF_OK ||
+		if ((rc = cf_lex_expect_end(&st->lx, "the label")) != CF_OK ||
 		    (rc = pool_put(st, tok.s, tok.slen, 1,
 		         &st->name_off[st->nev])) != CF_OK)
 			return rc;
@@ -204,7 +188,7 @@ field_line(struct ev_state *st, const cf_tok *first)
 		return rc;
 	val = &st->ev[st->nev - 1].values[f];
 	if (val->type == CF_VT_STR && tok.kind == CF_TK_STRING) {
-		if ((rc = expect_end(st, "the value")) != CF_OK)
+		if ((rc = cf_lex_expect_end(&st->lx, "the value")) != CF_OK)
 			return rc;
 		if (tok.slen > 0) {
 			if ((rc = pool_put(st, tok.s, tok.slen, 0, &off)) !=
@@ -216,7 +200,7 @@ field_line(struct ev_state *st, const cf_tok *first)
 	} else if (val->type == CF_VT_INT && tok.kind == CF_TK_INT) {
 		if ((rc = cf_lex_uint(&st->lx, &tok, UINT64_MAX, "value",
 		         &val->v.u)) != CF_OK ||
-		    (rc = expect_end(st, "the value")) != CF_OK)
+		    (rc = cf_lex_expect_end(&st->lx, "the value")) != CF_OK)
 			return rc;
 	} else if (tok.kind == CF_TK_STRING || tok.kind == CF_TK_INT) {
 		return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,

@@ -383,3 +383,19 @@ cf_lex_uint(
 	    "invalid %s %s: expected a decimal or 0x number up to %llu", what,
 	    desc, (unsigned long long)max);
 }
+
+int
+cf_lex_expect_end(cf_lex *lx, const char *after)
+{
+	char desc[64];
+	cf_tok t;
+	int rc;
+
+	if ((rc = cf_lex_next(lx, &t)) != CF_OK)
+		return rc;
+	if (t.kind == CF_TK_END)
+		return CF_OK;
+	cf_lex_desc(&t, desc, sizeof(desc));
+	return cf_lex_err(
+	    lx, CF_E_TEXT_SYNTAX, "unexpected %s after %s", desc, after);
+}

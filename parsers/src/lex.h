@@ -68,6 +68,9 @@ int cf_lex_err(cf_lex *lx, int code, const char *fmt, ...)
 
 /* 1 when t is a word equal to kw, ignoring ASCII case. */
 int cf_lex_is(const cf_tok *t, const char *kw);
+/* CF_OK when the line has no more tokens; else CF_E_TEXT_SYNTAX naming the
+ * unexpected token and what it came after. */
+int cf_lex_expect_end(cf_lex *lx, const char *after);
 
 /* Printable description of t for messages ("'word'", "a string", ...). */
 void cf_lex_desc(const cf_tok *t, char *buf, size_t size);

@@ -145,22 +145,6 @@ struct asm_state {
 };
 
 static int
-expect_end(struct asm_state *st, const char *after)
-{
-	char desc[DESC_LEN];
-	cf_tok t;
-	int rc;
-
-	if ((rc = cf_lex_next(&st->lx, &t)) != CF_OK)
-		return rc;
-	if (t.kind == CF_TK_END)
-		return CF_OK;
-	cf_lex_desc(&t, desc, sizeof(desc));
-	return cf_lex_err(
-	    &st->lx, CF_E_TEXT_SYNTAX, "unexpected %s after %s", desc, after);
-}
-
-static int
 grow_size(struct asm_state *st, uint64_t more)
 {
 	if (more > CF_MAX_FILE_SIZE || st->size > CF_MAX_FILE_SIZE - more)
@@ -229,7 +213,7 @@ asm_header(struct asm_state *st, unsigned bit, const char *kw)
 			    desc);
 		}
 		st->ch->template_type = st->tmpl->id;
-		return expect_end(st, "the template");
+		return cf_lex_expect_end(&st->lx, "the template");
 	}
 	if (t.kind != CF_TK_INT) {
 		cf_lex_desc(&t, desc, sizeof(desc));
@@ -259,7 +243,7 @@ asm_header(struct asm_state *st, unsigned bit, const char *kw)
 		st->tmpl = cf_tmpl_by_id((uint32_t)v);
 		break;
 	}
-	return expect_end(st, "the number");
+	return cf_lex_expect_end(&st->lx, "the number");
 }
 
 static int
@@ -315,7 +299,7 @@ asm_string(struct asm_state *st)
 	}
 	/* Another token cannot reuse the lexer's string buffer unless it is
 	 * a string, and that is an error. */
-	if ((rc = expect_end(st, "the string")) != CF_OK)
+	if ((rc = cf_lex_expect_end(&st->lx, "the string")) != CF_OK)
 		return rc;
 	return add_string(st, t.s, t.slen, &idx);
 }
@@ -356,7 +340,7 @@ asm_instance(struct asm_state *st)
 		return rc;
 	if (cf_lex_is(&t, "disabled")) {
 		flags = 0;
-		if ((rc = expect_end(st, "'disabled'")) != CF_OK)
+		if ((rc = cf_lex_expect_end(&st->lx, "'disabled'")) != CF_OK)
 			return rc;
 	} else if (t.kind != CF_TK_END) {
 		cf_lex_desc(&t, desc, sizeof(desc));
