@@ -102,5 +102,11 @@ for t in build/cftool build/asan/cftool; do
 	expect_out '7\.16 +IPC=21/21' "$t types build 7.16"
 	run $t types --markdown
 	expect_rc 0 "$t types --markdown"
+	# docs/FORMAT.md sections 5 and 6 are this output: they must agree.
+	while IFS= read -r line; do
+		[ -z "$line" ] && continue
+		grep -qxF -- "$line" docs/FORMAT.md || bad "FORMAT.md lacks: $line"
+	done <"$OUT"
+	ok
 done
 finish cli
