@@ -141,7 +141,7 @@ check:
 # tests/run.sh runs `make check` as one of its suites and ends with the
 # closing line "N passed, N failed".
 test: deps
-	$(MAKE) all tests corpus harness
+	$(MAKE) all tests corpus harness replay
 	@tests/run.sh
 
 clean:
@@ -155,7 +155,8 @@ clean:
 #   make replay    all three variants of every target
 #   make regress   replay every seed and every regression input
 #                  (corpus/regression/) against the ASan replay builds, one
-#                  process per target and sensor build (scripts/regress.sh)
+#                  process per target and sensor build (scripts/regress.sh;
+#                  options through REGRESS_ARGS="--regression DIR ...")
 RP_VARIANTS := replay:asan replay-guard:guard replay-plain:plain
 # $(1) = output folder, $(2) = library variant, $(3) = target
 define replaytarget
@@ -169,6 +170,137 @@ REPLAY := $(addprefix build/replay/,$(TARGETS))
 .PHONY: replay regress
 replay: $(REPLAY) $(addprefix build/replay-guard/,$(TARGETS)) \
         $(addprefix build/replay-plain/,$(TARGETS))
+REGRESS_ARGS ?=
 regress: $(REPLAY) corpus
-	@scripts/regress.sh
+	@scripts/regress.sh $(REGRESS_ARGS)
 # ---- end crash pipeline (issue 5) ----
+
+# ---- OSS-Fuzz (issue 6) ----
+# scripts/build.sh is the OSS-Fuzz / ClusterFuzzLite build (docs/OSSFUZZ.md);
+# it stands alone, without this Makefile.
+#   make ossfuzz   run it here as base-builder would for an ASan libFuzzer
+#                  build (or with your CC, CFLAGS, LIB_FUZZING_ENGINE), into
+#                  build/ossfuzz/out: six targets, seed zips, dicts, options
+.PHONY: ossfuzz
+ossfuzz:
+	@rm -rf build/ossfuzz/out && mkdir -p build/ossfuzz/out
+	SRC= CXX= OUT="$(CURDIR)/build/ossfuzz/out" scripts/build.sh
+# ---- end OSS-Fuzz (issue 6) ----
+
+# ---- benchmarks (issue 7) ----
+# Throughput against the ceiling and time-to-bug over planted defects
+# (Magma's method): scripts/bench.sh, docs/BENCH.md. The script builds what
+# it needs (make bench-build for everything) and writes
+# bench/results/<UTC date>[-quick].md and .json.
+#   make bench         the full run (BENCH_TRIALS=20 BENCH_CAP=120: hours)
+#   make bench-quick   a small run for development: under 5 minutes
+#   make bench-build   every benchmark build (below)
+# Options through BENCH_ARGS="--trials 5 --cap 60 ..." (scripts/bench.sh
+# --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment.
+#
+# Benchmark builds only: each planted defect is a -DCF_BENCH_BUG_<NAME>
+# switch (parsers/src, bench/cf_bench.h), never set in a default build;
+# cf291 adds only the canary to the 7.11 build. Per defect B:
+#   build/bench/B/{fuzz,afl,cmplog}/<target>    CRC enforced
+#   build/bench/B-nocrc/...                     -DCF_FUZZ_SKIP_CRC baseline
+# with <target> fuzz_interp_711 for cf291, fuzz_interp_716 otherwise (and
+# <target>_smart under fuzz/). build/bench/fuzz_noop and afl_noop are the
+# do-nothing targets (the ceiling); bench_tool counts well-formed mutations
+# and writes each defect's proof-of-concept input.
+BENCH_BUGS     := strref count re_range typeconf stack uaf cf291
+BENCH_VARIANTS := $(BENCH_BUGS) $(addsuffix -nocrc,$(BENCH_BUGS))
+BENCH_UC_strref   := STRREF
+BENCH_UC_count    := COUNT
+BENCH_UC_re_range := RE_RANGE
+BENCH_UC_typeconf := TYPECONF
+BENCH_UC_stack    := STACK
+BENCH_UC_uaf      := UAF
+BENCH_UC_cf291    := CF291
+bench_bug = $(patsubst %-nocrc,%,$(1))
+bench_def = -DCF_BENCH_BUG_$(BENCH_UC_$(call bench_bug,$(1))) -Ibench \
+            $(if $(filter %-nocrc,$(1)),-DCF_FUZZ_SKIP_CRC)
+bench_tgt = $(if $(filter cf291,$(call bench_bug,$(1))),fuzz_interp_711,fuzz_interp_716)
+
+# The canaries: plain compiler, no coverage instrumentation, no sanitizer.
+build/bench/cf_bench.o: bench/cf_bench.c bench/cf_bench.h
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O2 -g -Ibench -c $< -o $@
+
+# $(1) = variant, $(2) = engine (fuzz afl cmplog): its library.
+define benchlib
+build/bench/$(1)/$(2)/obj/%.o: parsers/src/%.c $(LIB_HDR) bench/cf_bench.h Makefile
+	@mkdir -p $$(@D)
+	$$(CC_$(2)) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call bench_def,$(1)) $$(INC) -Iparsers/src -c $$< -o $$@
+build/bench/$(1)/$(2)/libcfmodel.a: $(patsubst parsers/src/%.c,build/bench/$(1)/$(2)/obj/%.o,$(LIB_SRC)) build/bench/cf_bench.o
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach v,$(BENCH_VARIANTS),$(foreach e,fuzz afl cmplog,$(eval $(call benchlib,$(v),$(e)))))
+
+# $(1) = variant, $(2) = target.
+define benchtarget
+build/bench/$(1)/fuzz/$(2): $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
+build/bench/$(1)/fuzz/$(2)_smart: $(call tsrc,$(2)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) harness/cf_mutator.c \
+		harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
+build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2): $(call tsrc,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+		$(call tsrc,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/$$*/libcfmodel.a $$(LIBS) -o $$@
+endef
+$(foreach v,$(BENCH_VARIANTS),$(eval $(call benchtarget,$(v),$(call bench_tgt,$(v)))))
+
+# The ceiling: a target that does nothing, built as the targets are.
+build/bench/fuzz_noop: harness/fuzz_noop.c
+	@mkdir -p $(@D)
+	$(CC_fuzz) $(STD) $(WARN) $(CFLAGS_fuzz) -fsanitize=fuzzer $< -o $@
+build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c
+	@mkdir -p $(@D)
+	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $^ -o $@
+build/bench/bench_tool: bench/bench_tool.c harness/cf_mutator.c $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) $(CFLAGS_plain) $(INC) -Iharness $(filter %.c,$^) \
+		build/plain/libcfmodel.a $(LIBS) -o $@
+
+BENCH_BIN := $(foreach v,$(BENCH_VARIANTS),$(addprefix build/bench/$(v)/,\
+               fuzz/$(call bench_tgt,$(v)) fuzz/$(call bench_tgt,$(v))_smart \
+               afl/$(call bench_tgt,$(v)) cmplog/$(call bench_tgt,$(v)))) \
+             build/bench/fuzz_noop build/bench/afl_noop build/bench/bench_tool
+.PHONY: bench bench-quick bench-build
+bench-build: $(BENCH_BIN) $(foreach t,$(TARGETS),build/fuzz/$(t) \
+               build/fuzz/$(t)_smart build/afl/$(t)) build/afl/cf_mutator.so
+BENCH_ARGS ?=
+bench: deps
+	@scripts/bench.sh $(BENCH_ARGS)
+bench-quick: deps
+	@scripts/bench.sh --quick $(BENCH_ARGS)
+# ---- end benchmarks (issue 7) ----
+
+# ---- campaign (issue 6) ----
+# The nightly campaign (scripts/campaign.sh, docs/CAMPAIGN.md) and the
+# source-coverage build its report uses.
+#   make fuzz       a campaign with the defaults (5 minutes, every core, every
+#                   target) into campaigns/<UTC time>/; more options through
+#                   FUZZ_ARGS, e.g. make fuzz FUZZ_ARGS="--budget 8h"
+#   make coverage-build
+#                   build/coverage/<t>: each target with clang's source-based
+#                   coverage (-fprofile-instr-generate -fcoverage-mapping), no
+#                   sanitizer, replaying its file arguments (harness/afl_driver.c
+#                   built without AFL++)
+CC_coverage     = $(CC)
+CFLAGS_coverage := -O0 -g -fprofile-instr-generate -fcoverage-mapping $(FUZZDEF)
+$(eval $(call libvariant,coverage))
+define covtarget
+build/coverage/$(1): $(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/coverage/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	@mkdir -p $$(@D)
+	$$(CC_coverage) $$(STD) $$(WARN) $$(CFLAGS_coverage) $(call tdef,$(1)) $$(INC) -Iharness \
+		$(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/coverage/libcfmodel.a $$(LIBS) -o $$@
+endef
+$(foreach t,$(TARGETS),$(eval $(call covtarget,$(t))))
+.PHONY: coverage-build fuzz
+coverage-build: $(addprefix build/coverage/,$(TARGETS))
+fuzz: deps
+	@scripts/campaign.sh $(FUZZ_ARGS)
+# ---- end campaign (issue 6) ----
