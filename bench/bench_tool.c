@@ -1,0 +1,363 @@
+/*
+ * bench_tool - helpers of the benchmark script (scripts/bench.sh,
+ * docs/BENCH.md).
+ *
+ *   bench_tool mutstat [--runs N] [--max N] [--seed N] SEED_DIR
+ *       Structure-aware mutations (harness/cf_mutator.h) of the *.cf seeds
+ *       of SEED_DIR, with the CRC check on (the production parser): how
+ *       many of N outputs parse, (a) each output made from a seed, and
+ *       (b) chained as a fuzzer chains them (an output is the next input
+ *       three times in four, as tests/test_mutator.c does), and the
+ *       mutations per second. Prints one line of key=value pairs.
+ *   bench_tool poc BUG OUT
+ *       Write an input (channel file) that triggers the planted defect
+ *       BUG (strref count re_range typeconf stack uaf cf291) in its
+ *       benchmark build of the interpreter target: the proof that each
+ *       defect is real, checked by `scripts/bench.sh --check`.
+ *
+ * Exit status: 0, 1 on a failure, 2 on bad usage.
+ */
+#include <bsd/stdlib.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cf_buf.h"
+#include "cf_chan.h"
+#include "cf_mutator.h"
+#include "cf_tmpl.h"
+#include "harness.h"
+
+#define MAX_SEEDS 512
+#define MAX_SEED_SIZE (1u << 20)
+
+typedef struct blob {
+	uint8_t *p;
+	size_t n;
+} blob;
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: bench_tool mutstat [--runs N] [--max N] [--seed N] "
+	    "SEED_DIR\n"
+	    "       bench_tool poc BUG OUT   (BUG: strref count re_range "
+	    "typeconf stack uaf cf291)\n");
+	exit(2);
+}
+
+static long long
+number(const char *opt, const char *s, long long lo, long long hi)
+{
+	const char *err = NULL;
+	long long v = strtonum(s, lo, hi, &err);
+
+	if (err != NULL) {
+		fprintf(stderr, "bench_tool: %s '%s' is %s (%lld..%lld)\n", opt,
+		    s, err, lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
+/* splitmix64: the tool's own choices (which seed, chain or not). */
+static uint64_t
+next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static int
+read_blob(const char *path, blob *b)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096, got;
+
+	b->p = NULL;
+	b->n = 0;
+	if (f == NULL)
+		return -1;
+	if ((b->p = malloc(cap)) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	while ((got = fread(b->p + b->n, 1, cap - b->n, f)) > 0) {
+		uint8_t *q;
+		b->n += got;
+		if (b->n < cap)
+			continue;
+		if (cap >= MAX_SEED_SIZE ||
+		    (q = realloc(b->p, cap * 2)) == NULL)
+			break;
+		b->p = q;
+		cap *= 2;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.cf files of dir, in name order (readdir order is not stable). */
+static size_t
+load_seeds(const char *dir, blob *seeds)
+{
+	char *names[MAX_SEEDS];
+	size_t nn = 0, ns = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && nn < MAX_SEEDS) {
+		size_t l = strlen(e->d_name);
+		if (l > 3 && strcmp(e->d_name + l - 3, ".cf") == 0 &&
+		    (names[nn] = strdup(e->d_name)) != NULL)
+			nn++;
+	}
+	closedir(d);
+	qsort(names, nn, sizeof(names[0]), cmp_names);
+	for (size_t i = 0; i < nn; i++) {
+		char path[4096];
+		int w = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (w > 0 && (size_t)w < sizeof(path) &&
+		    read_blob(path, &seeds[ns]) == 0)
+			ns++;
+		free(names[i]);
+	}
+	return ns;
+}
+
+static int
+parses(const uint8_t *p, size_t n)
+{
+	cf_chan *ch = NULL;
+	int rc = cf_chan_parse(p, cf_h_file_len(p, n), &ch, NULL);
+
+	cf_chan_free(ch);
+	return rc == CF_OK;
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+mutstat(int argc, char **argv)
+{
+	static blob seeds[MAX_SEEDS];
+	long long runs = 10000, max = 8192, seed = 1;
+	size_t ns, fresh_ok = 0, chain_ok = 0, curlen = 0;
+	uint8_t *out, *cur;
+	uint64_t r;
+	cf_mut *m;
+	double t0, t1;
+	int i;
+
+	for (i = 0; i < argc && argv[i][0] == '-'; i += 2) {
+		if (i + 1 >= argc)
+			usage();
+		if (strcmp(argv[i], "--runs") == 0)
+			runs = number("--runs", argv[i + 1], 1, 100000000);
+		else if (strcmp(argv[i], "--max") == 0)
+			max = number("--max", argv[i + 1], 64, CF_MUT_MAX_OUT);
+		else if (strcmp(argv[i], "--seed") == 0)
+			seed = number("--seed", argv[i + 1], 0, LLONG_MAX);
+		else {
+			fprintf(
+			    stderr, "bench_tool: unknown option %s\n", argv[i]);
+			usage();
+		}
+	}
+	if (i != argc - 1)
+		usage();
+	if ((ns = load_seeds(argv[i], seeds)) == 0) {
+		fprintf(stderr, "bench_tool: no *.cf seeds in %s\n", argv[i]);
+		return 1;
+	}
+	out = malloc((size_t)max);
+	cur = malloc((size_t)max);
+	m = cf_mut_new((uint64_t)seed, CF_MUT_CHANNEL);
+	if (out == NULL || cur == NULL || m == NULL) {
+		fprintf(stderr, "bench_tool: out of memory\n");
+		return 1;
+	}
+	r = (uint64_t)seed;
+	t0 = now();
+	/* (a) every mutation from a seed. */
+	for (long long k = 0; k < runs; k++) {
+		const blob *s = &seeds[next(&r) % ns];
+		const blob *o = &seeds[next(&r) % ns];
+		size_t len =
+		    cf_mut_mutate(m, s->p, s->n, o->p, o->n, out, (size_t)max);
+		fresh_ok += (size_t)parses(out, len);
+	}
+	t1 = now();
+	/* (b) chained. */
+	for (long long k = 0; k < runs; k++) {
+		const blob *s = &seeds[next(&r) % ns];
+		const blob *o = &seeds[next(&r) % ns];
+		const uint8_t *in = s->p;
+		size_t n = s->n, len;
+
+		if (curlen > 0 && next(&r) % 4 != 0) {
+			in = cur;
+			n = curlen;
+		}
+		len = cf_mut_mutate(m, in, n, o->p, o->n, out, (size_t)max);
+		chain_ok += (size_t)parses(out, len);
+		memcpy(cur, out, len);
+		curlen = len;
+	}
+	printf("mutstat runs=%lld seeds=%zu max=%lld fresh_ok=%zu "
+	       "fresh_pct=%.2f chain_ok=%zu chain_pct=%.2f "
+	       "mutations_per_s=%.0f\n",
+	    runs, ns, max, fresh_ok, 100.0 * (double)fresh_ok / (double)runs,
+	    chain_ok, 100.0 * (double)chain_ok / (double)runs,
+	    t1 > t0 ? (double)runs / (t1 - t0) : 0.0);
+	cf_mut_free(m);
+	free(out);
+	free(cur);
+	for (size_t k = 0; k < ns; k++)
+		free(seeds[k].p);
+	return 0;
+}
+
+/* ---- proofs of concept ---- */
+
+static int
+add_str(cf_chan *ch, const char *s, size_t n, uint32_t *idx)
+{
+	return cf_chan_add_string(ch, (const uint8_t *)s, n, idx);
+}
+
+/* Append criterion (field, op, string s or integer a) to instance 0. */
+static int
+crit(cf_chan *ch, uint16_t field, uint8_t op, const char *s, size_t n,
+    uint64_t a)
+{
+	cf_criterion c;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.field = field;
+	c.op = op;
+	c.str = CF_NO_STRING;
+	c.a = a;
+	if (s != NULL && (rc = add_str(ch, s, n, &c.str)) != CF_OK)
+		return rc;
+	return cf_chan_add_criterion(ch, 0, &c);
+}
+
+static void
+fix_crc(cf_buf *b)
+{
+	cf_buf_patch_u32le(b, 24,
+	    cf_crc32(0, b->data + CF_HEADER_SIZE, b->len - CF_HEADER_SIZE));
+}
+
+static int
+poc(const char *bug, const char *path)
+{
+	cf_chan *ch = cf_chan_new();
+	cf_buf b;
+	char deep[601];
+	FILE *f;
+	int rc = CF_E_NOMEM;
+
+	cf_buf_init(&b, 0);
+	if (ch == NULL)
+		goto fail;
+	ch->channel = 291;
+	ch->content_version = 20260101;
+	ch->template_type = CF_TMPL_IPC;
+	if ((rc = cf_chan_add_instance(
+	         ch, 7001, CF_ACT_DETECT, CF_INST_ENABLED, NULL)) != CF_OK)
+		goto fail;
+	if (strcmp(bug, "strref") == 0 || strcmp(bug, "count") == 0) {
+		/* pipe_name equals "pipe": one string. */
+		rc = crit(ch, 0, CF_OP_EQUALS, "pipe", 4, 0);
+	} else if (strcmp(bug, "re_range") == 0) {
+		/* A range that ends at byte 0xFF. */
+		rc = crit(ch, 0, CF_OP_REGEX, "[a-\xff]", 5, 0);
+	} else if (strcmp(bug, "typeconf") == 0) {
+		/* client_pid (int) int-eq 5, then client_pid equals "x": the
+		 * synthesised value is the integer 5. */
+		rc = crit(ch, 3, CF_OP_INT_EQ, NULL, 0, 5);
+		if (rc == CF_OK)
+			rc = crit(ch, 3, CF_OP_EQUALS, "x", 1, 0);
+	} else if (strcmp(bug, "stack") == 0) {
+		/* 300 nested groups. */
+		memset(deep, '(', 300);
+		memset(deep + 300, ')', 300);
+		deep[300] = 'a';
+		rc = crit(ch, 0, CF_OP_REGEX, deep, 601, 0);
+	} else if (strcmp(bug, "uaf") == 0) {
+		/* A regex that compiles, then one that does not. */
+		rc = crit(ch, 0, CF_OP_REGEX, "a", 1, 0);
+		if (rc == CF_OK)
+			rc = crit(ch, 1, CF_OP_REGEX, "(", 1, 0);
+	} else if (strcmp(bug, "cf291") == 0) {
+		/* A non-wildcard criterion on field 21 (index 20). */
+		rc = crit(ch, 20, CF_OP_REGEX, "x", 1, 0);
+	} else {
+		fprintf(stderr, "bench_tool: unknown defect '%s'\n", bug);
+		cf_chan_free(ch);
+		usage();
+	}
+	if (rc != CF_OK || (rc = cf_chan_write(ch, &b)) != CF_OK)
+		goto fail;
+	if (strcmp(bug, "strref") == 0) {
+		/* The criterion's str field: header and section table (64),
+		 * the string section (4 + 8 + 4), the instance count and head
+		 * (4 + 12), field/op/mods (4). Points one past the table. */
+		cf_buf_patch_u32le(&b, 64 + 16 + 16 + 4, 1);
+		fix_crc(&b);
+	} else if (strcmp(bug, "count") == 0) {
+		/* String count 1 + 2^29: 8 * count wraps to 8. */
+		cf_buf_patch_u32le(&b, 64, 1u + (1u << 29));
+		fix_crc(&b);
+	}
+	if ((f = fopen(path, "wb")) == NULL ||
+	    fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0) {
+		perror(path);
+		rc = CF_E_ARG;
+		goto out;
+	}
+	rc = CF_OK;
+	goto out;
+fail:
+	fprintf(stderr, "bench_tool: cannot build the %s input: %s\n", bug,
+	    cf_err_name(rc));
+out:
+	cf_buf_free(&b);
+	cf_chan_free(ch);
+	return rc == CF_OK ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc >= 3 && strcmp(argv[1], "mutstat") == 0)
+		return mutstat(argc - 2, argv + 2);
+	if (argc == 4 && strcmp(argv[1], "poc") == 0)
+		return poc(argv[2], argv[3]);
+	usage();
+	return 2;
+}

@@ -1,0 +1,633 @@
+#!/usr/bin/env bash
+# bench.sh - chanfuzz's benchmarks, behind `make bench` and `make bench-quick`
+# (docs/BENCH.md: method, defects, how to read the tables).
+#
+#   scripts/bench.sh [--quick] [--trials N] [--cap SEC] [--tput SEC]
+#       [--afl-tput SEC] [--bugs LIST] [--configs LIST] [--crc on|off|both]
+#       [--crc-off-configs LIST] [--parallel N] [--only LIST] [--out DIR]
+#       [--keep] [--no-build]
+#
+# Sections (--only picks some, comma-separated):
+#   check    each planted defect's benchmark build faults on its proof-of-
+#            concept input with the expected report, and runs its seeds
+#            clean (a broken bug zoo stops the run);
+#   tput     exec/s of every libFuzzer target (and its _smart twin) on its
+#            seeds, and of the AFL++ persistent guard builds, each as a
+#            share of a do-nothing target built the same way (the ceiling),
+#            in the same run, for the same time, pinned to one core;
+#   mutator  share of 10,000 structure-aware mutations that parse with the
+#            CRC check on; _smart exec/s against the plain twin (from tput);
+#   ttb      time-to-bug: each planted defect x engine configuration x CRC
+#            mode (--crc-off-configs: which configurations also run the
+#            CRC-skipping baseline; default all), N trials capped at CAP
+#            seconds, --parallel trials at a
+#            time (default 2, one core each, pinned with taskset); time to
+#            the "reached" canary and to the fault; medians, found-rate,
+#            Kaplan-Meier restricted mean, and against libFuzzer on bytes
+#            the ratio of medians, Mann-Whitney U p and Vargha-Delaney A12
+#            (scripts/bench-stats.awk);
+#   regress  inputs/s of `make regress`'s replay (scripts/regress.sh);
+#   scaling  execs/s of a campaign (scripts/campaign.sh) with 1 and 2 jobs.
+# A section whose script is missing is reported "not available".
+#
+# Defaults (environment BENCH_TRIALS, BENCH_CAP, BENCH_TPUT; options win):
+#   full:    20 trials, cap 120 s, all defects, all configurations, CRC on
+#            and off, 30 s throughput windows (hours: the nightly machine);
+#   --quick: 2 trials, cap 20 s, defects cf291 and typeconf, configurations
+#            lf-bytes lf-smart afl-smart, CRC on, 2 s windows: < 5 minutes.
+# Configurations: lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart.
+# Defects: strref count re_range typeconf stack uaf cf291.
+#
+# Writes bench/results/<UTC date>[-quick].md and .json atomically (a
+# temporary file in the same folder, then mv) and prints their paths. The
+# work folder (logs, fuzzer output) is build/bench/runs/<stamp>/, removed
+# at the end unless --keep. Exit status: 0, 1 on a failure (a bug-zoo
+# check, a build), 2 on bad usage.
+set -euo pipefail
+export LC_ALL=C
+set -m # each background trial is its own process group (clean stops)
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+PROG=bench.sh
+
+die() {
+	printf '%s: %s\n' "$PROG" "$*" >&2
+	exit 1
+}
+usage_die() {
+	printf '%s: %s (try --help)\n' "$PROG" "$*" >&2
+	exit 2
+}
+note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+now() { date +%s.%N; }
+usage() {
+	sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'
+	exit 0
+}
+
+ALL_BUGS="strref count re_range typeconf stack uaf cf291"
+ALL_CONFIGS="lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart"
+ALL_SECTIONS="check tput mutator ttb regress scaling"
+TARGETS="fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex fuzz_differential"
+BASE_CONFIG=lf-bytes
+
+quick=0 keep=0 build=1
+trials='' cap='' tput='' afl_tput='' bugs='' configs='' crc='' only='' offcfg=''
+parallel=2 out=$ROOT/bench/results
+
+posint() { # name value
+	[[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || usage_die "$1 wants a positive integer, not '$2'"
+}
+in_list() { # word "list of words"
+	local x words
+	read -r -a words <<<"$2"
+	for x in "${words[@]}"; do [ "$x" = "$1" ] && return 0; done
+	return 1
+}
+check_list() { # option value allowed
+	local x
+	[ -n "$2" ] || usage_die "$1 wants a list"
+	local words
+	read -r -a words <<<"${2//,/ }"
+	for x in "${words[@]}"; do
+		in_list "$x" "$3" || usage_die "$1: unknown '$x' (known: $3)"
+	done
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--keep) keep=1 ;;
+	--no-build) build=0 ;;
+	-h | --help) usage ;;
+	--trials | --cap | --tput | --afl-tput | --bugs | --configs | --crc | \
+		--crc-off-configs | --parallel | --only | --out)
+		[ $# -ge 2 ] || usage_die "$1 needs a value"
+		case $1 in
+		--trials) trials=$2 ;;
+		--cap) cap=$2 ;;
+		--tput) tput=$2 ;;
+		--afl-tput) afl_tput=$2 ;;
+		--bugs) bugs=$2 ;;
+		--configs) configs=$2 ;;
+		--crc) crc=$2 ;;
+		--crc-off-configs) offcfg=$2 ;;
+		--parallel) parallel=$2 ;;
+		--only) only=$2 ;;
+		--out) out=$2 ;;
+		esac
+		shift
+		;;
+	*) usage_die "unknown argument '$1'" ;;
+	esac
+	shift
+done
+
+TAB=$'\t'
+mode=full
+if [ -n "$trials$cap$bugs$configs$crc" ] || [ -n "${BENCH_TRIALS:-}${BENCH_CAP:-}" ]; then
+	mode=custom
+fi
+if [ "$quick" = 1 ]; then
+	: "${trials:=${BENCH_TRIALS:-2}}" "${cap:=${BENCH_CAP:-20}}"
+	: "${tput:=${BENCH_TPUT:-2}}" "${afl_tput:=8}"
+	: "${bugs:=cf291,typeconf}" "${configs:=lf-bytes,lf-smart,afl-smart}"
+	: "${crc:=on}"
+	mode=quick
+else
+	: "${trials:=${BENCH_TRIALS:-20}}" "${cap:=${BENCH_CAP:-120}}"
+	: "${tput:=${BENCH_TPUT:-30}}" "${afl_tput:=30}"
+	: "${bugs:=${ALL_BUGS// /,}}" "${configs:=${ALL_CONFIGS// /,}}"
+	: "${crc:=both}"
+	if [ "$trials" != 20 ] || [ "$cap" != 120 ]; then mode=custom; fi
+fi
+: "${only:=${ALL_SECTIONS// /,}}"
+: "${offcfg:=${configs}}"
+posint --trials "$trials"
+posint --cap "$cap"
+posint --tput "$tput"
+posint --afl-tput "$afl_tput"
+posint --parallel "$parallel"
+check_list --bugs "$bugs" "$ALL_BUGS"
+check_list --configs "$configs" "$ALL_CONFIGS"
+check_list --only "$only" "$ALL_SECTIONS"
+check_list --crc-off-configs "$offcfg" "$ALL_CONFIGS"
+case $crc in
+on | off) crcs=$crc ;;
+both) crcs="on off" ;;
+*) usage_die "--crc is on, off or both, not '$crc'" ;;
+esac
+bugs=${bugs//,/ } configs=${configs//,/ } only=${only//,/ } offcfg=${offcfg//,/ }
+want() { in_list "$1" "$only"; }
+[ "$parallel" -le "$(nproc)" ] ||
+	usage_die "--parallel $parallel: this machine has $(nproc) cores"
+mkdir -p "$out" 2>/dev/null || die "$out: cannot create the results folder"
+[ -w "$out" ] || die "$out: not writable"
+
+for cmd in taskset awk timeout afl-fuzz make jq git; do
+	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (run: make deps)"
+done
+
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+DAY=$(date -u +%Y-%m-%d)
+mkdir -p "$ROOT/build/bench/runs"
+WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
+		kill -TERM -- "-$p" 2>/dev/null || true
+	done
+	if [ "$keep" = 0 ]; then rm -rf -- "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'note interrupted; exit 130' INT TERM
+
+bug_variant() { # bug crc -> build/bench/ folder name
+	if [ "$2" = off ]; then echo "$1-nocrc"; else echo "$1"; fi
+}
+bug_target() { if [ "$1" = cf291 ]; then echo fuzz_interp_711; else echo fuzz_interp_716; fi; }
+# What the fault report of each planted defect says (ERE). An AFL++ crash
+# is replayed with the guard build: a stack overflow shows as exit=139.
+bug_sig() {
+	case $1 in
+	strref | count | typeconf) echo "chanfuzz-bench: triggered $1" ;;
+	re_range) echo 'index 256 out of bounds|global-buffer-overflow|chanfuzz-bench: triggered re_range' ;;
+	stack) echo 'stack-overflow|exit=139' ;;
+	uaf) echo 'heap-use-after-free|chanfuzz-bench: triggered uaf' ;;
+	cf291) echo 'chanfuzz-guard: out-of-bounds input read|heap-buffer-overflow' ;;
+	esac
+}
+# Where the defect sits and how deep (docs/BENCH.md, "The bug zoo").
+bug_depth() {
+	case $1 in
+	count) echo 2 ;; strref) echo 3 ;; uaf) echo 4 ;;
+	re_range | stack) echo 5 ;; cf291) echo 6 ;; typeconf) echo 7 ;;
+	esac
+}
+DEEPEST=typeconf
+
+export ASAN_OPTIONS=detect_leaks=0:symbolize=0:handle_abort=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=0
+# The AFL++ builds are guard builds (no sanitizer): afl-fuzz refuses an
+# ASAN_OPTIONS without abort_on_error=1, so it gets none.
+AFL_ENV=(-u ASAN_OPTIONS -u UBSAN_OPTIONS AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_FAST_CAL=1
+	AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_QUIET=1)
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+LOAD_START=$(load)
+UPTIME_START=$(uptime)
+note "mode $mode; work folder $WORK; load $LOAD_START"
+
+# ---- builds ----------------------------------------------------------------
+need=(build/bench/bench_tool build/bench/fuzz_noop build/bench/afl_noop)
+for t in $TARGETS; do
+	need+=("build/fuzz/$t" "build/fuzz/${t}_smart" "build/afl/$t")
+done
+need+=(build/afl/cf_mutator.so)
+for b in $bugs; do
+	for c in $crcs; do
+		v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+		need+=("build/bench/$v/fuzz/$t" "build/bench/$v/fuzz/${t}_smart"
+			"build/bench/$v/afl/$t" "build/bench/$v/cmplog/$t")
+	done
+done
+# The check covers every defect whatever the run measures.
+if want check; then
+	for b in $ALL_BUGS; do
+		for c in on off; do
+			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+			need+=("build/bench/$v/fuzz/$t" "build/bench/$v/afl/$t")
+		done
+	done
+fi
+# The replay builds of `make regress` (crash pipeline), when the tree has
+# them: built here, so that the regress section times the replay only.
+if want regress && [ -x scripts/regress.sh ] && grep -q '^replay:' Makefile; then
+	for t in $TARGETS; do need+=("build/replay/$t"); done
+fi
+if [ "$build" = 1 ]; then
+	T_BUILD=$(now)
+	note "building what is missing (make -j$(nproc))"
+	make --no-print-directory -s -j"$(nproc)" build/cftool >/dev/null ||
+		die "build failed: build/cftool"
+	make --no-print-directory -s corpus >/dev/null || die "make corpus failed"
+	mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+	make --no-print-directory -s -j"$(nproc)" "${need[@]}" >"$WORK/build.log" 2>&1 ||
+		{ tail -n 30 "$WORK/build.log" >&2; die "build failed (log above)"; }
+	BUILD_S=$(awk -v a="$T_BUILD" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+else
+	BUILD_S=0
+fi
+for f in "${need[@]}"; do [ -e "$f" ] || die "$f missing (run: make bench-build)"; done
+T_BENCH=$(now)
+
+# Seeds: a snapshot of the compiled seeds only (corpus/<t>/ may also hold
+# what someone's fuzzer saved there).
+SEEDS=$WORK/seeds
+for t in $TARGETS; do
+	mkdir -p "$SEEDS/$t"
+	if [ "$t" = fuzz_regex ]; then
+		cp "corpus/$t"/regex-*.bin "$SEEDS/$t/"
+	else
+		cp "corpus/$t"/*.cf "$SEEDS/$t/"
+	fi
+done
+
+# Which core: the least busy one now (idle time over 0.5 s), unless only
+# one is asked for anyway.
+idle_core() {
+	local a b
+	a=$(grep '^cpu[0-9]' /proc/stat)
+	sleep 0.5
+	b=$(grep '^cpu[0-9]' /proc/stat)
+	paste <(printf '%s\n' "$a") <(printf '%s\n' "$b") |
+		awk '{ n = NF / 2; i = $5 + $6; j = $(n + 5) + $(n + 6);
+		       sub("cpu", "", $1); if (j - i > best) { best = j - i; c = $1 } }
+		     END { print (c == "" ? 0 : c) }'
+}
+
+# ---- check: the bug zoo ------------------------------------------------------
+CHECK_ROWS=()
+check_zoo() {
+	local b c v t poc log rc sig ok_poc ok_afl ok_seed
+	note "check: every planted defect faults on its input, seeds run clean"
+	for b in $ALL_BUGS; do
+		poc=$WORK/check/$b.cf
+		mkdir -p "$WORK/check"
+		build/bench/bench_tool poc "$b" "$poc" || die "check: no input for $b"
+		sig=$(bug_sig "$b")
+		for c in on off; do
+			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+			log=$WORK/check/$v.lf.log
+			rc=0
+			timeout 60 "build/bench/$v/fuzz/$t" -runs=1 \
+				-artifact_prefix="$WORK/check/" "$poc" >"$log" 2>&1 || rc=$?
+			ok_poc=no
+			[ "$rc" != 0 ] && grep -Eq "$sig" "$log" && ok_poc=yes
+			rc=0
+			{ timeout 60 "build/bench/$v/afl/$t" "$poc" >"$log.afl" 2>&1; } 2>/dev/null || rc=$?
+			echo "exit=$rc" >>"$log.afl"
+			ok_afl=no
+			[ "$rc" != 0 ] && grep -Eq "$sig" "$log.afl" && ok_afl=yes
+			rc=0
+			timeout 120 "build/bench/$v/fuzz/$t" -runs=0 \
+				-artifact_prefix="$WORK/check/" "$SEEDS/$t" >"$log.seeds" 2>&1 || rc=$?
+			ok_seed=no
+			[ "$rc" = 0 ] && ok_seed=yes
+			CHECK_ROWS+=("$b${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
+			if [ "$ok_poc$ok_afl$ok_seed" != yesyesyes ]; then
+				tail -n 5 "$log" "$log.afl" "$log.seeds" >&2
+				die "check: $v: fault on its input libFuzzer=$ok_poc AFL++=$ok_afl, seeds clean=$ok_seed"
+			fi
+		done
+	done
+}
+
+# ---- throughput ----------------------------------------------------------------
+# libFuzzer: one run of SEC seconds, restarted after a crash (a target that
+# finds a bug ends early) until SEC seconds are spent. Prints "execs secs
+# folder", the folder holding the corpus the run grew.
+lf_run() { # bin seeds sec cpu
+	local bin=$1 seeds=$2 sec=$3 cpu=$4 w execs=0 spent=0 t0 t1 left e k
+	w=$(mktemp -d "$WORK/tput.XXXXXX")
+	mkdir -p "$w/corpus"
+	for ((k = 0; k < 20; k++)); do
+		left=$(awk -v s="$sec" -v p="$spent" 'BEGIN { l = s - p; printf "%d", (l < 1 ? 0 : l + 0.5) }')
+		[ "$left" -gt 0 ] || break
+		t0=$(now)
+		taskset -c "$cpu" "$bin" -max_total_time="$left" -print_final_stats=1 \
+			-timeout=10 -max_len=8192 -artifact_prefix="$w/" \
+			"$w/corpus" "$seeds" >"$w/log.$k" 2>&1 || true
+		t1=$(now)
+		e=$(awk '/stat::number_of_executed_units/ { v = $2 } END { print v + 0 }' "$w/log.$k")
+		execs=$((execs + e))
+		spent=$(awk -v a="$t0" -v b="$t1" -v s="$spent" 'BEGIN { printf "%.3f", s + b - a }')
+	done
+	echo "$execs $spent $w"
+}
+# The plain twin on a _smart run's final corpus, each input once (no
+# mutation): exec/s of the target alone on the inputs the mutator made.
+# The start-up time (the same run on an empty folder) is taken off.
+lf_replay() { # bin corpus cpu -> "inputs secs"
+	local t0 t1 t2 n e
+	e=$(mktemp -d "$WORK/empty.XXXXXX")
+	t0=$(now)
+	taskset -c "$3" "$1" -runs=0 -artifact_prefix="$e/" "$e" >/dev/null 2>&1 || true
+	t1=$(now)
+	taskset -c "$3" "$1" -runs=0 -max_len=8192 -timeout=10 \
+		-artifact_prefix="$2/../" "$2" >"$2/../replay.log" 2>&1 || true
+	t2=$(now)
+	n=$(find "$2" -type f | wc -l)
+	awk -v n="$n" -v a="$t0" -v b="$t1" -v c="$t2" \
+		'BEGIN { t = (c - b) - (b - a); printf "%d %.3f\n", n, (t > 0.001 ? t : 0.001) }'
+}
+# AFL++: persistent guard build for SEC seconds, pinned to cpu. Prints
+# "execs secs" from fuzzer_stats.
+afl_run() { # bin seeds sec cpu
+	local bin=$1 seeds=$2 sec=$3 cpu=$4 o
+	o=$(mktemp -d "$WORK/afltput.XXXXXX")
+	env "${AFL_ENV[@]}" timeout -k 5 $((sec + 120)) taskset -c "$cpu" \
+		afl-fuzz -i "$seeds" -o "$o/out" -V "$sec" -- "$bin" >"$o/log" 2>&1 || true
+	awk -F' *: *' '$1 == "execs_done" { e = $2 } $1 == "execs_per_sec" { r = $2 }
+		END { if (r + 0 > 0) printf "%d %.3f\n", e, e / r; else print 0, 0 }' \
+		"$o/out/default/fuzzer_stats" 2>/dev/null || echo "0 0"
+}
+rate() { awk -v e="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? e / s : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+
+TPUT_ROWS=()  # engine target execs secs exec_s ceiling ratio note
+SMART_ROWS=() # target plain smart ratio replay-of-smart-corpus ratio
+throughput() {
+	local cpu t r1 r2 n1 n2 ceil e s er se sr x rp rr
+	cpu=$(idle_core)
+	note "throughput: libFuzzer, ${tput}s windows on core $cpu"
+	r1=$(lf_run build/bench/fuzz_noop "$SEEDS/fuzz_interp_716" "$tput" "$cpu")
+	declare -A PL
+	for t in $TARGETS; do
+		x=$(lf_run "build/fuzz/$t" "$SEEDS/$t" "$tput" "$cpu")
+		PL[$t]=$x
+		x=$(lf_run "build/fuzz/${t}_smart" "$SEEDS/$t" "$tput" "$cpu")
+		PL[${t}_smart]=$x
+		x=$(lf_replay "build/fuzz/$t" "${x##* }/corpus" "$cpu")
+		PL[${t}_replay]=$x
+	done
+	r2=$(lf_run build/bench/fuzz_noop "$SEEDS/fuzz_interp_716" "$tput" "$cpu")
+	# The ceiling: both do-nothing runs, before and after.
+	r1=${r1% *} r2=${r2% *}
+	n1=$(rate "${r1% *}" "${r1#* }") n2=$(rate "${r2% *}" "${r2#* }")
+	ceil=$(awk -v a="$n1" -v b="$n2" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+	TPUT_ROWS+=("libfuzzer${TAB}fuzz_noop${TAB}$(( ${r1% *} + ${r2% *} ))${TAB}$(awk -v a="${r1#* }" -v b="${r2#* }" 'BEGIN { print a + b }')${TAB}$ceil${TAB}$ceil${TAB}1.000${TAB}before $n1, after $n2")
+	for t in $TARGETS; do
+		for x in "$t" "${t}_smart"; do
+			PL[$x]=${PL[$x]% *}
+			e=${PL[$x]% *} s=${PL[$x]#* }
+			er=$(rate "$e" "$s")
+			TPUT_ROWS+=("libfuzzer${TAB}$x${TAB}$e${TAB}$s${TAB}$er${TAB}$ceil${TAB}$(ratio "$er" "$ceil")${TAB}")
+		done
+		er=$(rate "${PL[$t]% *}" "${PL[$t]#* }")
+		se=$(rate "${PL[${t}_smart]% *}" "${PL[${t}_smart]#* }")
+		sr=$(ratio "$se" "$er")
+		rp=$(rate "${PL[${t}_replay]% *}" "${PL[${t}_replay]#* }")
+		rr=$(ratio "$se" "$rp")
+		SMART_ROWS+=("$t${TAB}$er${TAB}$se${TAB}$sr${TAB}$rp${TAB}$rr")
+	done
+	local afl_targets=$TARGETS
+	[ "$quick" = 1 ] && afl_targets="fuzz_interp_716"
+	cpu=$(idle_core)
+	note "throughput: AFL++ persistent, ${afl_tput}s windows on core $cpu"
+	r1=$(afl_run build/bench/afl_noop "$SEEDS/fuzz_interp_716" "$afl_tput" "$cpu")
+	declare -A AR
+	for t in $afl_targets; do
+		AR[$t]=$(afl_run "build/afl/$t" "$SEEDS/$t" "$afl_tput" "$cpu")
+	done
+	r2=$(afl_run build/bench/afl_noop "$SEEDS/fuzz_interp_716" "$afl_tput" "$cpu")
+	n1=$(rate "${r1% *}" "${r1#* }") n2=$(rate "${r2% *}" "${r2#* }")
+	ceil=$(awk -v a="$n1" -v b="$n2" 'BEGIN { printf "%.0f", (a + b) / 2 }')
+	TPUT_ROWS+=("afl${TAB}afl_noop${TAB}$(( ${r1% *} + ${r2% *} ))${TAB}$(awk -v a="${r1#* }" -v b="${r2#* }" 'BEGIN { print a + b }')${TAB}$ceil${TAB}$ceil${TAB}1.000${TAB}before $n1, after $n2")
+	for t in $afl_targets; do
+		e=${AR[$t]% *} s=${AR[$t]#* }
+		er=$(rate "$e" "$s")
+		TPUT_ROWS+=("afl${TAB}$t${TAB}$e${TAB}$s${TAB}$er${TAB}$ceil${TAB}$(ratio "$er" "$ceil")${TAB}")
+	done
+}
+
+# ---- mutator -------------------------------------------------------------------
+MUTSTAT=''
+mutator() {
+	note "mutator: 10,000 structure-aware mutations from the seeds"
+	MUTSTAT=$(build/bench/bench_tool mutstat --runs 10000 --max 8192 build/corpus) ||
+		die "bench_tool mutstat failed"
+}
+mutkey() { tr ' ' '\n' <<<"$MUTSTAT" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
+
+# ---- time-to-bug ---------------------------------------------------------------
+# One trial; writes one line (bench-stats.awk input plus config details) to
+# DIR/result.
+trial() { # bug crc config n cpu dir
+	local b=$1 c=$2 cfg=$3 n=$4 cpu=$5 d=$6 v t bin seed t0 t1 found=0 trig=- \
+		reached=0 reach=- endt crash='' sig=- execs=0 rc=0 x
+	v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+	seed=$((n * 7919 + 104729))
+	mkdir -p "$d/canary" "$d/corpus"
+	t0=$(now)
+	case $cfg in
+	lf-*)
+		bin=build/bench/$v/fuzz/$t
+		local extra=()
+		[ "$cfg" = lf-smart ] && bin=${bin}_smart
+		[ "$cfg" = lf-dict ] && extra=(-dict="harness/$t.dict")
+		CF_BENCH_CANARY=$d/canary timeout -k 5 $((cap + 60)) taskset -c "$cpu" \
+			"$bin" -max_total_time="$cap" -print_final_stats=1 -timeout=10 \
+			-max_len=8192 -seed="$seed" -artifact_prefix="$d/" \
+			"${extra[@]+"${extra[@]}"}" "$d/corpus" "$SEEDS/$t" >"$d/log" 2>&1 || rc=$?
+		t1=$(now)
+		crash=$(find "$d" -maxdepth 1 -name 'crash-*' -print -quit)
+		execs=$(awk '/stat::number_of_executed_units/ { v = $2 } END { print v + 0 }' "$d/log")
+		if [ -n "$crash" ]; then
+			grep -Eq "$(bug_sig "$b")" "$d/log" && sig=ok || sig=other
+		fi
+		;;
+	afl*)
+		bin=build/bench/$v/afl/$t
+		local extra=() envx=()
+		[ "$cfg" = afl-cmplog ] && extra=(-c "build/bench/$v/cmplog/$t" -l 2AT)
+		[ "$cfg" = afl-smart ] &&
+			envx=(AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so")
+		env "${AFL_ENV[@]}" "${envx[@]+"${envx[@]}"}" AFL_BENCH_UNTIL_CRASH=1 \
+			CF_BENCH_CANARY="$d/canary" timeout -k 5 $((cap + 120)) \
+			taskset -c "$cpu" afl-fuzz -i "$SEEDS/$t" -o "$d/out" -V "$cap" \
+			-s "$seed" "${extra[@]+"${extra[@]}"}" -- "$bin" >"$d/log" 2>&1 || rc=$?
+		t1=$(now)
+		crash=$(find "$d/out/default/crashes" -name 'id:*' -print -quit 2>/dev/null || true)
+		execs=$(awk -F' *: *' '$1 == "execs_done" { print $2 + 0 }' \
+			"$d/out/default/fuzzer_stats" 2>/dev/null || echo 0)
+		if [ -n "$crash" ]; then
+			x=0
+			{ CF_BENCH_CANARY='' timeout 30 "$bin" "$crash" >"$d/replay" 2>&1; } 2>/dev/null || x=$?
+			echo "exit=$x" >>"$d/replay"
+			grep -Eq "$(bug_sig "$b")" "$d/replay" && sig=ok || sig=other
+		fi
+		;;
+	esac
+	endt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	if [ "$sig" = ok ]; then
+		found=1
+		trig=$(awk -v a="$t0" -v b="$(stat -c %.9Y "$crash")" 'BEGIN { printf "%.3f", b - a }')
+	fi
+	if [ -s "$d/canary/reached" ]; then
+		reached=1
+		reach=$(awk -v a="$t0" '{ printf "%.3f", $2 - a; exit }' "$d/canary/reached")
+	fi
+	# A found defect was reached, whatever the canary file says.
+	if [ "$found" = 1 ] && [ "$reached" = 0 ]; then reached=1 reach=$trig; fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$b" "$c" "$cfg" \
+		"$n" "$found" "$trig" "$reached" "$reach" "$endt" "$execs" "$sig" \
+		"$seed" >"$d/result.tmp"
+	mv "$d/result.tmp" "$d/result"
+}
+
+TTB_TSV=$WORK/trials.tsv
+time_to_bug() {
+	local jobs=() j b c cfg n cpu id i slot
+	for n in $(seq 1 "$trials"); do
+		for b in $bugs; do
+			for c in $crcs; do
+				for cfg in $configs; do
+					if [ "$c" = off ] && ! in_list "$cfg" "$offcfg"; then
+						continue
+					fi
+					jobs+=("$b $c $cfg $n")
+				done
+			done
+		done
+	done
+	note "time-to-bug: ${#jobs[@]} trials (cap ${cap}s, $parallel at a time)"
+	declare -a slot_pid
+	for ((i = 0; i < parallel; i++)); do slot_pid[i]=0; done
+	local done_n=0
+	for j in "${jobs[@]}"; do
+		# wait for a free slot
+		while :; do
+			slot=-1
+			for ((i = 0; i < parallel; i++)); do
+				if [ "${slot_pid[i]}" = 0 ] || ! kill -0 "${slot_pid[i]}" 2>/dev/null; then
+					if [ "${slot_pid[i]}" != 0 ]; then
+						wait "${slot_pid[i]}" 2>/dev/null || true
+					fi
+					slot_pid[i]=0
+					slot=$i
+					break
+				fi
+			done
+			[ "$slot" -ge 0 ] && break
+			wait -n 2>/dev/null || true
+			done_n=$((done_n + 1))
+		done
+		read -r b c cfg n <<<"$j"
+		id="$b-$c-$cfg-$n"
+		cpu=$slot
+		[ "$parallel" = 1 ] && cpu=$(idle_core)
+		trial "$b" "$c" "$cfg" "$n" "$cpu" "$WORK/ttb/$id" >/dev/null 2>&1 &
+		slot_pid[slot]=$!
+		PIDS+=($!)
+	done
+	wait || true
+	cat "$WORK"/ttb/*/result >"$TTB_TSV" 2>/dev/null || : >"$TTB_TSV"
+	[ "$(wc -l <"$TTB_TSV")" = "${#jobs[@]}" ] ||
+		note "time-to-bug: $(wc -l <"$TTB_TSV") results for ${#jobs[@]} trials"
+	sort -t"$(printf '\t')" -k1,1 -k2,2r -k3,3 -k4,4n -o "$TTB_TSV" "$TTB_TSV"
+	awk -v cap="$cap" -v base="$BASE_CONFIG" -f scripts/bench-stats.awk \
+		"$TTB_TSV" >"$WORK/cells.tsv"
+}
+
+# ---- regression replay and scaling ----------------------------------------------
+REGRESS='' SCALING=''
+regress() {
+	local t0 t1 log rc=0 p f
+	if [ ! -x scripts/regress.sh ]; then
+		REGRESS="na	scripts/regress.sh is not in this tree"
+		return
+	fi
+	note "regress: building the replay builds, then timing scripts/regress.sh"
+	if ! make --no-print-directory -s -j"$(nproc)" replay corpus >"$WORK/regress-build.log" 2>&1; then
+		REGRESS="na	make replay failed (see the work folder)"
+		return
+	fi
+	log=$WORK/regress.log
+	t0=$(now)
+	scripts/regress.sh >"$log" 2>&1 || rc=$?
+	t1=$(now)
+	read -r p f < <(awk '/^regress: [0-9]+ passed, [0-9]+ failed/ { p = $2; f = $4 }
+		END { print p + 0, f + 0 }' "$log")
+	if [ $((p + f)) = 0 ]; then
+		REGRESS="na	scripts/regress.sh printed no count (exit $rc)"
+		return
+	fi
+	REGRESS=$(awk -v n=$((p + f)) -v a="$t0" -v b="$t1" -v f="$f" -v rc="$rc" \
+		'BEGIN { printf "ok\t%d\t%.2f\t%.1f\t%d\t%d", n, b - a, n / (b - a), f, rc }')
+}
+scaling() {
+	local j o e rows=() budget=60
+	if [ ! -x scripts/campaign.sh ]; then
+		SCALING="na	scripts/campaign.sh is not in this tree yet"
+		return
+	fi
+	[ "$quick" = 1 ] && { SCALING="na	skipped in quick mode"; return; }
+	for j in 1 2; do
+		o=$WORK/campaign-$j
+		note "scaling: campaign with $j job(s), ${budget}s"
+		if ! timeout $((budget * 6 + 300)) scripts/campaign.sh --budget "${budget}s" \
+			--jobs "$j" --targets fuzz_interp_716 --out "$o" \
+			--crashes "$WORK/campaign-crashes" >"$o.log" 2>&1; then
+			SCALING="na	scripts/campaign.sh --jobs $j failed (see $o.log)"
+			return
+		fi
+		# execs of both engines over the fuzzing time (report.json,
+		# schema chanfuzz-campaign-report/1)
+		e=$(jq -r '"\((.totals.libfuzzer_execs // 0) + (.totals.aflpp_execs // 0)) \(.campaign.fuzz_seconds // 0)"' \
+			"$o/report.json" 2>/dev/null || echo "0 0")
+		if ! awk -v x="$e" 'BEGIN { split(x, a, " "); exit !(a[1] > 0 && a[2] > 0) }'; then
+			SCALING="na${TAB}no execs or fuzzing time in $o/report.json"
+			return
+		fi
+		rows+=("$j $e")
+	done
+	SCALING=$(printf '%s\n' "${rows[@]}" | awk \
+		'{ r[$1] = $2 / $3 } END { printf "ok\t%.0f\t%.0f\t%.2f", r[1], r[2], (r[1] > 0 ? r[2] / r[1] : 0) }')
+}
+
+# ---- run -------------------------------------------------------------------
+if want check; then check_zoo; fi
+if want tput; then throughput; fi
+if want mutator; then mutator; fi
+if want ttb; then time_to_bug; fi
+if want regress; then regress; fi
+if want scaling; then scaling; fi
+LOAD_END=$(load)
+UPTIME_END=$(uptime)
+DURATION=$(awk -v a="$T_BENCH" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+
+# ---- report ----------------------------------------------------------------------
+. "$ROOT/scripts/bench-report.sh"
