@@ -59,8 +59,8 @@ figures() {
 	fi
 	if [ -s "$WORK/smart.tsv" ]; then
 		awk -F'\t' '{ if (min == "" || $4 < min) { min = $4; t = $1 } s = s sprintf("%s%s %.0f%%", (s == "" ? "" : ", "), $1, 100 * $4)
-			if (rmin == "" || $6 < rmin) rmin = $6 }
-			END { printf "_smart exec/s as a share of the plain twin, both from the seeds for the same time (every target)\t>= 80%%\t%s (lowest %s); against the plain twin replaying the _smart corpus: lowest %.0f%%\t%s\n", s, t, 100 * rmin, (min >= 0.8 ? "yes" : "no") }' "$WORK/smart.tsv"
+			if ($5 > 0 && (rmin == "" || $6 < rmin)) rmin = $6 }
+			END { printf "_smart exec/s as a share of the plain twin, both from the seeds for the same time (every target)\t>= 80%%\t%s (lowest %s); against the plain twin replaying the _smart corpus: lowest %s\t%s\n", s, t, (rmin == "" ? "n/a" : sprintf("%.0f%%", 100 * rmin)), (min >= 0.8 ? "yes" : "no") }' "$WORK/smart.tsv"
 	else
 		printf '_smart exec/s as a share of the plain twin (every target)\t>= 80%%\tnot measured\tn/a\n'
 	fi
@@ -111,7 +111,7 @@ md() {
 		echo "## Throughput"
 		echo
 		echo "exec/s over the whole window (libFuzzer: \`stat::number_of_executed_units\`"
-		echo "over wall time; AFL++: \`execs_done / run_time\` from \`fuzzer_stats\`),"
+		echo "over wall time; AFL++: \`execs_done\` and \`execs_per_sec\` from \`fuzzer_stats\`),"
 		echo "and its share of the do-nothing target's (the ceiling: the mean of a run"
 		echo "before and one after the targets)."
 		echo
@@ -140,7 +140,8 @@ md() {
 			echo
 			echo "| target | plain exec/s | _smart exec/s | _smart / plain | plain replaying the _smart corpus, exec/s | _smart / that |"
 			echo "| --- | ---: | ---: | ---: | ---: | ---: |"
-			awk -F'\t' '{ printf "| %s | %d | %d | %.1f%% | %d | %.0f%% |\n", $1, $2, $3, 100 * $4, $5, 100 * $6 }' "$WORK/smart.tsv"
+			awk -F'\t' '{ printf "| %s | %d | %d | %.1f%% | %s | %s |\n", $1, $2, $3, 100 * $4,
+			    ($5 > 0 ? sprintf("%d", $5) : "- (under 50 inputs)"), ($5 > 0 ? sprintf("%.0f%%", 100 * $6) : "-") }' "$WORK/smart.tsv"
 			echo
 		fi
 	fi

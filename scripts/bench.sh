@@ -409,8 +409,13 @@ throughput() {
 		er=$(rate "${PL[$t]% *}" "${PL[$t]#* }")
 		se=$(rate "${PL[${t}_smart]% *}" "${PL[${t}_smart]#* }")
 		sr=$(ratio "$se" "$er")
-		rp=$(rate "${PL[${t}_replay]% *}" "${PL[${t}_replay]#* }")
-		rr=$(ratio "$se" "$rp")
+		# Too few inputs (a run that crashed at once) time the start-up,
+		# not the target: no figure.
+		rp=0 rr=0
+		if [ "${PL[${t}_replay]% *}" -ge 50 ]; then
+			rp=$(rate "${PL[${t}_replay]% *}" "${PL[${t}_replay]#* }")
+			rr=$(ratio "$se" "$rp")
+		fi
 		SMART_ROWS+=("$t${TAB}$er${TAB}$se${TAB}$sr${TAB}$rp${TAB}$rr")
 	done
 	local afl_targets=$TARGETS
