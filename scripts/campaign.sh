@@ -1131,6 +1131,7 @@ fuzz_loop() {
 	done
 	ELAPSED=$((E0 + SECONDS - T0))
 	[ "$ELAPSED" -le "$BUDGET" ] || ELAPSED=$BUDGET
+	E0=$ELAPSED T0=$SECONDS # the stop does not count
 	if [ -n "$STOP" ]; then
 		event "SIG$STOP: stopping the fuzzers"
 	else
@@ -1451,10 +1452,11 @@ plots() {
 	for t in "${TARGETS[@]}"; do
 		awk -F'\t' -v t="$t" 'NR > 1 && $3 == t { print $2 / 60, $9, $10, $12, $11 }' "$STATS" >"$d/$t.dat"
 	done
-	awk -F'\t' 'NR > 1 {
-		k = $2; if (!(k in lx)) order[++n] = k
-		lx[k] += $5; le[k] += $6; ax[k] += $7; ae[k] += $8 }
-		END { for (i = 1; i <= n; i++) { k = order[i]; print k / 60, lx[k], le[k], ax[k], ae[k] } }' \
+	# each sample is one block of rows, one per target, in --targets order
+	awk -F'\t' -v first="${TARGETS[0]}" 'NR > 1 {
+		if ($3 == first) k = ++n
+		el[k] = $2; lx[k] += $5; le[k] += $6; ax[k] += $7; ae[k] += $8 }
+		END { for (k = 1; k <= n; k++) print el[k] / 60, lx[k], le[k], ax[k], ae[k] }' \
 		"$STATS" >"$d/total.dat"
 	term="pngcairo size 1100,700 font 'sans,10'"
 	gnuplot -e "set terminal $term" -e 'quit' >/dev/null 2>&1 || term="png size 1100,700"
@@ -1693,9 +1695,10 @@ sarif() {
 
 markdown() {
 	jq -r --arg out "$OUT" --arg prefix "$(basename "$OUT")" '
-		def h: if . >= 1e9 then "\((. / 1e8 | floor) / 10)G" elif . >= 1e6 then "\((. / 1e5 | floor) / 10)M"
-		    elif . >= 1e3 then "\((. / 1e2 | floor) / 10)k" else tostring end;
+		def h: if . >= 1e9 then "\((. / 1e8 | round) / 10)G" elif . >= 1e6 then "\((. / 1e5 | round) / 10)M"
+		    elif . >= 1e4 then "\(. / 1e3 | round)k" elif . >= 1e3 then "\((. / 1e2 | round) / 10)k" else tostring end;
 		def dur: "\(. / 3600 | floor)h\((. % 3600) / 60 | floor | tostring | if length < 2 then "0" + . else . end)m\(. % 60 | tostring | if length < 2 then "0" + . else . end)s";
+		def sg: if . == null then "n/a" elif . > 0 then "+\(.)" else tostring end;
 		def pc: if . == null then "n/a" else "\(.percent)% (\(.covered)/\(.count))" end;
 		.campaign as $c |
 		"# Fuzz campaign \($c.id)\n",
@@ -1737,8 +1740,8 @@ markdown() {
 		  "Previous: `\(.previous.id)` (finished \(.previous.finished)).\n",
 		  "- new signatures: \(if (.previous.new_signatures | length) == 0 then "none" else (.previous.new_signatures | map("`" + . + "`") | join(", ")) end)",
 		  "- not seen again (fixed, or not reached tonight): \(if (.previous.fixed_signatures | length) == 0 then "none" else (.previous.fixed_signatures | map("`" + . + "`") | join(", ")) end)",
-		  "- coverage of parsers/: lines \(.previous.coverage_delta.parsers_lines_percent // "n/a") points, regions \(.previous.coverage_delta.parsers_regions_percent // "n/a") points",
-		  "- executions: libFuzzer \(.previous.execs_delta.libfuzzer | if . >= 0 then "+" else "" end)\(.previous.execs_delta.libfuzzer), AFL++ \(.previous.execs_delta.aflpp | if . >= 0 then "+" else "" end)\(.previous.execs_delta.aflpp)\n" end),
+		  "- coverage of parsers/: lines \(.previous.coverage_delta.parsers_lines_percent | sg) points, regions \(.previous.coverage_delta.parsers_regions_percent | sg) points",
+		  "- executions: libFuzzer \(.previous.execs_delta.libfuzzer | sg), AFL++ \(.previous.execs_delta.aflpp | sg)\n" end),
 		"## Files\n",
 		"| file | what |", "| --- | --- |",
 		"| report.md, report.json | this report, as text and as data |",

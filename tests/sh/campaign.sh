@@ -63,7 +63,7 @@ folders() { find "$1" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -printf '%f\n
 # ---- (a) one minute, two targets ------------------------------------------
 A=$TMP/a/c
 run $C --budget 60s --targets fuzz_interp_711,fuzz_parse --jobs 2 --out "$A" \
-	--crashes "$TMP/a/crashes" --minimize-time 5 --sync-interval 20
+	--crashes "$TMP/a/crashes" --minimize-time 2 --sync-interval 20
 expect_rc 0 "(a) campaign ends with 0"
 expect_out "report: $A/report.md" "(a) prints where its report is"
 for f in report.md report.json report.sarif coverage/index.html coverage.png execs.png \
@@ -119,7 +119,7 @@ grep -q 'sync fuzz_' "$A/campaign.log" && ok || bad "(a) no corpus exchange logg
 # ---- (b) SIGKILL and --resume ----------------------------------------------
 K=$TMP/b/c
 $C --budget 45s --targets fuzz_interp_711 --jobs 2 --out "$K" --crashes "$TMP/b/crashes" \
-	--minimize-time 3 --sync-interval 10 >"$TMP/b.log" 2>&1 &
+	--minimize-time 2 --sync-interval 10 >"$TMP/b.log" 2>&1 &
 cpid=$!
 # wait (bounded) until it has fuzzed 20 s and holds crash files
 crash_list() {
