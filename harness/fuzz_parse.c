@@ -45,7 +45,8 @@ check_rewritten(const cf_chan *ch, const cf_buf *out)
 		cf_h_fail("fuzz_parse", "writer emitted a non-canonical order");
 	rc = cf_chan_parse(out->data, out->len, &again, &d);
 	if (rc != CF_OK)
-		cf_h_fail("fuzz_parse", "parse(write(parse(f))) failed: %d", rc);
+		cf_h_fail(
+		    "fuzz_parse", "parse(write(parse(f))) failed: %d", rc);
 	if (!cf_chan_equal(ch, again))
 		cf_h_fail("fuzz_parse", "parse(write(m)) != m");
 	cf_buf_init(&out2, 0);
