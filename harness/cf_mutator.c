@@ -414,8 +414,8 @@ re_edit(cf_mut *m, uint8_t *p, size_t *n, size_t cap, const uint8_t *lit,
 		tok = re_tokens[12 + below(m, 9)];
 		bytes_insert(p, n, cap, i, (const uint8_t *)tok, strlen(tok));
 		break;
-	case 10: /* nested groups; rarely past the nesting limit */
-		k = 1 + below(m, one_in(m, 8) ? CF_RE_MAX_DEPTH + 8 : 4);
+	case 10: /* nested groups; 1 in 8 up to twice the nesting limit */
+		k = 1 + below(m, one_in(m, 8) ? 2 * CF_RE_MAX_DEPTH : 4);
 		if (cap - *n < 2 * k)
 			break;
 		memset(tmp, ')', min_sz(k, sizeof(tmp)));

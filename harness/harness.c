@@ -80,7 +80,10 @@ cf_h_run_build(const cf_chan *ch, const cf_build *b, const uint8_t *tail,
 	     i++) {
 		if ((rc = cf_synth_event(syn, ch, i, &ev)) != CF_OK)
 			goto out;
-		if ((rc = cf_interp_run_event(p, &ev, NULL, NULL, st)) != CF_OK)
+		/* Its own instance only: the event is made to reach every
+		 * criterion of instance i; other instances see the tail. */
+		if ((rc = cf_interp_run_event_on(p, &ev, i, NULL, NULL, st)) !=
+		    CF_OK)
 			goto out;
 	}
 	for (unsigned k = 0; k < CF_H_MAX_TAIL_EVENTS; k++) {

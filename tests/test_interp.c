@@ -819,6 +819,70 @@ test_hit_callback(void)
 	cf_chan_free(ch);
 }
 
+/* cf_interp_run_event_on evaluates one instance: its hit only, nothing
+ * for a disabled or non-matching one, CF_E_ARG past the last. */
+static void
+test_run_event_on(void)
+{
+	const struct crit yes[] = { STR_C(0, CF_OP_PREFIX, 0, "\\\\.") };
+	const struct crit no[] = { STR_C(0, CF_OP_PREFIX, 0, "C:") };
+	const cf_event *ev = sample_of(CF_TMPL_IPC);
+	const cf_event *proc = sample_of(CF_TMPL_PROCESS_CREATE);
+	cf_program *p;
+	cf_chan *ch = empty_model(CF_TMPL_IPC);
+
+	add_inst(ch, 7, CF_ACT_LOG, CF_INST_ENABLED, yes, 1);
+	add_inst(ch, 8, CF_ACT_BLOCK, 0, yes, 1);
+	add_inst(ch, 9, CF_ACT_KILL, CF_INST_ENABLED, no, 1);
+	add_inst(ch, 10, CF_ACT_BLOCK, CF_INST_ENABLED, yes, 1);
+	if ((p = compile(ch, "7.16", NULL)) != NULL && ev != NULL &&
+	    proc != NULL) {
+		static const struct {
+			uint32_t i;
+			int rc;
+			uint64_t evaluated, hits;
+			uint32_t id;
+		} tab[] = {
+			{ 0, CF_OK, 1, 1, 7 },
+			{ 1, CF_OK, 0, 0, 0 },
+			{ 2, CF_OK, 1, 0, 0 },
+			{ 3, CF_OK, 1, 1, 10 },
+			{ 4, CF_E_ARG, 0, 0, 0 },
+			{ 0xFFFFFFFFu, CF_E_ARG, 0, 0, 0 },
+		};
+		for (size_t k = 0; k < sizeof(tab) / sizeof(tab[0]); k++) {
+			cf_eval_stats st = { 0 };
+			struct hits h = { 0 };
+			char what[48];
+
+			snprintf(
+			    what, sizeof(what), "run_event_on %u", tab[k].i);
+			CF_EXPECT_EQ(cf_interp_run_event_on(
+			                 p, ev, tab[k].i, on_hit, &h, &st),
+			    tab[k].rc, what);
+			CF_EXPECT_EQ(st.instances, tab[k].evaluated, what);
+			CF_EXPECT_EQ(st.hits, tab[k].hits, what);
+			CF_EXPECT_EQ(h.n, tab[k].hits, what);
+			if (h.n == 1) {
+				CF_EXPECT_EQ(
+				    h.h[0].instance_index, tab[k].i, what);
+				CF_EXPECT_EQ(
+				    h.h[0].instance_id, tab[k].id, what);
+			}
+		}
+		{
+			cf_eval_stats st = { 0 };
+
+			CF_EXPECT_EQ(
+			    cf_interp_run_event_on(p, proc, 0, NULL, NULL, &st),
+			    CF_OK, "on: other template");
+			CF_EXPECT_EQ(st.instances, 0, "on: other template");
+		}
+	}
+	cf_interp_free(p);
+	cf_chan_free(ch);
+}
+
 /* The same input gives the same stats; stats accumulate across calls. */
 static void
 test_determinism(void)
@@ -963,6 +1027,7 @@ main(void)
 	test_compile_rejects();
 	test_events_and_empty();
 	test_hit_callback();
+	test_run_event_on();
 	test_determinism();
 	test_samples();
 	test_tables();

@@ -80,4 +80,12 @@ int cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
 int cf_interp_run_event(const cf_program *p, const cf_event *ev, cf_hit_fn fn,
     void *ctx, cf_eval_stats *st);
 
+/* The same for one instance (index into the file's instances) only, as a
+ * release gate or fuzz target does with the event synthesised for that
+ * instance: one evaluation per instance instead of one per pair. A disabled
+ * instance evaluates nothing. Errors as above, and CF_E_ARG when instance is
+ * out of range. */
+int cf_interp_run_event_on(const cf_program *p, const cf_event *ev,
+    uint32_t instance, cf_hit_fn fn, void *ctx, cf_eval_stats *st);
+
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cc.h"
 #include "cf_buf.h"
 #include "cf_error.h"
 #include "cf_limits.h"
@@ -143,12 +144,7 @@ static const uint32_t crc_table[256] = { CRC_64(0), CRC_64(64), CRC_64(128),
 /* The CRC loop decides nothing: in coverage-guided builds
  * (-fsanitize=fuzzer) its per-byte loop compare would be traced for no
  * gain (it was 13% of fuzz_parse_smart's time), so it is not instrumented
- * for coverage. Sanitizers still check it. */
-#if defined(__clang__)
-#define CF_NO_COVERAGE __attribute__((no_sanitize("coverage")))
-#else
-#define CF_NO_COVERAGE
-#endif
+ * for coverage (cc.h). Sanitizers still check it. */
 
 CF_NO_COVERAGE uint32_t
 cf_crc32(uint32_t crc, const uint8_t *p, size_t n)

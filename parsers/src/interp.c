@@ -40,6 +40,7 @@ struct cf_program {
 	uint8_t *enabled; /* per instance: 1 = evaluated */
 	cf_re **re;       /* per criterion, flattened; NULL unless REGEX */
 	uint32_t *first;  /* per instance: index of its first criterion in re */
+	uint32_t lo, hi;  /* instances evaluated: [lo, hi); all but in a view */
 };
 
 void
@@ -86,6 +87,7 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 		return cf_diag_set(d, CF_E_NOMEM, 0, "out of memory");
 	p->ch = ch;
 	p->build = b;
+	p->hi = ch->ninstances;
 	if ((p->tmpl = cf_tmpl_by_id(ch->template_type)) == NULL) {
 		rc = cf_diag_set(d, CF_E_TEMPLATE_UNKNOWN, 16,
 		    "template type %u is not compiled into sensor %s",
@@ -376,7 +378,7 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
 	cf_eval_stats local = { 0 };
 	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local };
 
-	for (uint32_t i = 0; i < p->ch->ninstances; i++) {
+	for (uint32_t i = p->lo; i < p->hi; i++) {
 		const cf_instance *in = &p->ch->instances[i];
 		int match = 1;
 
@@ -423,4 +425,21 @@ cf_interp_run_event(const cf_program *p, const cf_event *ev, cf_hit_fn fn,
 	rc = cf_interp_eval(p, inputs, p->supplied, fn, ctx, st);
 	cf_mem_free(inputs);
 	return rc;
+}
+
+/* A view of p restricted to one instance, on the stack: the evaluation goes
+ * through cf_interp_run_event and cf_interp_eval as any other, so a fault
+ * has the same frames (and crash signature) whichever way it was reached. */
+int
+cf_interp_run_event_on(const cf_program *p, const cf_event *ev,
+    uint32_t instance, cf_hit_fn fn, void *ctx, cf_eval_stats *st)
+{
+	cf_program view;
+
+	if (instance >= p->ch->ninstances)
+		return CF_E_ARG;
+	view = *p;
+	view.lo = instance;
+	view.hi = instance + 1;
+	return cf_interp_run_event(&view, ev, fn, ctx, st);
 }
