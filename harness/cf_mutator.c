@@ -317,7 +317,9 @@ static const char *const re_tokens[] = { ".*", ".", "[a-z]", "[^a]", "\\d",
 	"\\w+", "\\s", "\\D", "\\W", "(", ")", "|", "+", "?", "*", "{2,5}",
 	"{3}", "{0,}", "{1000}", "{1001}", "{5,2}", "^", "$", "\\.", "\\\\",
 	"[", "]", "-", "\\[", "a", "x|y", "()", "{", "}", "[]a]", "[a-]", "\\n",
-	"(a|b)*" };
+	"(a|b)*",
+	/* the byte range's edges, in classes and ranges */
+	"[\x80-\xff]", "[^\x01-\x7f]", "[\x7f-\x80]", "[ -\xff]", "\xff" };
 #define NRE_TOKENS (sizeof(re_tokens) / sizeof(re_tokens[0]))
 
 static const char *const re_dict[] = { ".*", "^a", "b$", "^$", "[a-z]+",
@@ -1980,6 +1982,127 @@ cf_mut_repair(cf_mut *m, uint8_t *buf, size_t n)
 	st32(buf + 24,
 	    cf_crc32(0, buf + CF_HEADER_SIZE, total - CF_HEADER_SIZE));
 	return n;
+}
+
+/* ---- boundary edits of the frame ---------------------------------------- */
+
+/* Added to a count, they make count x record size (8, 12 or 24 bytes) wrap
+ * around 2^32 back to near the true product: 2^32 / 8 x k, 2^32 / 12 and
+ * 2^32 / 24 rounded up, and their multiples. */
+static const uint32_t wrap32[] = { 0x20000000u, 0x40000000u, 0x60000000u,
+	0x80000000u, 0xA0000000u, 0xC0000000u, 0xE0000000u, 0x15555556u,
+	0x2AAAAAABu, 0x0AAAAAABu };
+
+/* A value at or past the edge of a field holding v whose largest valid
+ * value is limit - 1: one either side of v, limit and limit + 1, a wrap
+ * point, the sign bit's edges, all ones. */
+static uint32_t
+edge32(cf_mut *m, uint32_t v, uint32_t limit)
+{
+	switch (below(m, 7)) {
+	case 0:
+		return v + 1;
+	case 1:
+		return v - 1;
+	case 2:
+		return limit;
+	case 3:
+		return limit + 1;
+	case 4:
+	case 5:
+		return v + wrap32[below(m, sizeof(wrap32) / sizeof(wrap32[0]))];
+	default:
+		return one_in(m, 2)
+		    ? 0xFFFFFFFFu
+		    : (one_in(m, 2) ? 0x7FFFFFFFu : 0x80000000u);
+	}
+}
+
+int
+cf_mut_frame(cf_mut *m, uint8_t *buf, size_t n)
+{
+	struct sect s[2], *st, *in;
+	uint32_t total, nstr, ninst, pos, pick, seen = 0, crit = 0;
+	uint32_t at, v;
+	cf_chan *ch = NULL;
+	int kind;
+
+	if (m == NULL || buf == NULL || n < PAYLOAD_START)
+		return CF_MUT_FRAME_NONE;
+	total = cf_ld_u32le(buf + 20);
+	if (total < PAYLOAD_START || total > n ||
+	    cf_chan_parse(buf, total, &ch, NULL) != CF_OK)
+		return CF_MUT_FRAME_NONE;
+	cf_chan_free(ch);
+	/* Parsed: the table is valid and every record is where it says. */
+	s[0] = ld_sect(buf + CF_HEADER_SIZE);
+	s[1] = ld_sect(buf + CF_HEADER_SIZE + CF_SECTION_ENTRY_SIZE);
+	st = s[0].kind == CF_SECT_STRINGS ? &s[0] : &s[1];
+	in = st == &s[0] ? &s[1] : &s[0];
+	nstr = cf_ld_u32le(buf + st->off);
+	ninst = cf_ld_u32le(buf + in->off);
+	/* A criterion with a string operand, uniformly (reservoir). */
+	pos = in->off + 4;
+	for (uint32_t i = 0; i < ninst; i++) {
+		uint16_t nc = cf_ld_u16le(buf + pos + 8);
+
+		pos += CF_INSTANCE_HEADER_SIZE;
+		for (uint16_t k = 0; k < nc; k++, pos += CF_CRITERION_SIZE)
+			if (is_str_op(buf[pos + 2]) && below(m, ++seen) == 0)
+				crit = pos;
+	}
+	kind = 1 + (int)below(m, 6);
+	if (kind == CF_MUT_FRAME_STRREF && crit == 0)
+		kind = CF_MUT_FRAME_STRINGS_COUNT;
+	if (kind == CF_MUT_FRAME_STRING_ENTRY && nstr == 0)
+		kind = CF_MUT_FRAME_STRINGS_COUNT;
+	if (kind == CF_MUT_FRAME_CRIT_COUNT && ninst == 0)
+		kind = CF_MUT_FRAME_INSTANCES_COUNT;
+	switch (kind) {
+	case CF_MUT_FRAME_STRREF:
+		at = crit + 4;
+		st32(buf + at, edge32(m, cf_ld_u32le(buf + at), nstr));
+		break;
+	case CF_MUT_FRAME_STRING_ENTRY:
+		pick = below(m, nstr);
+		at = st->off + 4 + pick * CF_STRING_ENTRY_SIZE +
+		    (one_in(m, 2) ? 4u : 0u);
+		st32(buf + at,
+		    edge32(m, cf_ld_u32le(buf + at),
+		        st->len - 4 - nstr * CF_STRING_ENTRY_SIZE));
+		break;
+	case CF_MUT_FRAME_INSTANCES_COUNT:
+		st32(buf + in->off,
+		    edge32(m, ninst, (in->len - 4) / CF_INSTANCE_HEADER_SIZE));
+		break;
+	case CF_MUT_FRAME_CRIT_COUNT:
+		pick = below(m, ninst);
+		pos = in->off + 4;
+		for (uint32_t i = 0; i < pick; i++)
+			pos += CF_INSTANCE_HEADER_SIZE +
+			    cf_ld_u16le(buf + pos + 8) * CF_CRITERION_SIZE;
+		v = cf_ld_u16le(buf + pos + 8);
+		v = one_in(m, 4)
+		    ? 0xFFFFu
+		    : (one_in(m, 2) ? v + 1 : CF_MAX_CRITERIA + 1u);
+		st16(buf + pos + 8, (uint16_t)v);
+		break;
+	case CF_MUT_FRAME_SECTION:
+		at = CF_HEADER_SIZE +
+		    (one_in(m, 2) ? 0u : CF_SECTION_ENTRY_SIZE) +
+		    (one_in(m, 2) ? 4u : 8u);
+		st32(buf + at, edge32(m, cf_ld_u32le(buf + at), total));
+		break;
+	default: /* CF_MUT_FRAME_STRINGS_COUNT */
+		kind = CF_MUT_FRAME_STRINGS_COUNT;
+		st32(buf + st->off,
+		    edge32(m, nstr, (st->len - 4) / CF_STRING_ENTRY_SIZE + 1));
+		break;
+	}
+	st32(buf + 24,
+	    cf_crc32(0, buf + CF_HEADER_SIZE, total - CF_HEADER_SIZE));
+	m->last_op = "frame";
+	return kind;
 }
 
 /* ---- trimming ----------------------------------------------------------- */

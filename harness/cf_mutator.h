@@ -73,6 +73,28 @@ const char *cf_mut_describe(const cf_mut *m);
  * Returns n. */
 size_t cf_mut_repair(cf_mut *m, uint8_t *buf, size_t n);
 
+/* Boundary edits of the frame: the structure-aware operations keep every
+ * count, offset and reference valid, so they never test the parser's own
+ * checks at their edges. cf_mut_frame takes a channel file that parses,
+ * buf[0..n) with total_length <= n, and sets one number the parser checks
+ * to a value at or just past its edge: a criterion's string reference
+ * (one past the table, ...), a string entry's offset or length, the
+ * STRINGS or INSTANCES count (also the values that make count x record
+ * size wrap around 2^32), an instance's criterion count, or a section
+ * table offset or length. The CRC is then recomputed, so the parser's
+ * checks behind it are what decides. Returns which number was edited, or
+ * CF_MUT_FRAME_NONE (buf unchanged) when buf does not parse. */
+enum cf_mut_frame_kind {
+	CF_MUT_FRAME_NONE = 0,
+	CF_MUT_FRAME_STRREF = 1,
+	CF_MUT_FRAME_STRING_ENTRY = 2,
+	CF_MUT_FRAME_STRINGS_COUNT = 3,
+	CF_MUT_FRAME_INSTANCES_COUNT = 4,
+	CF_MUT_FRAME_CRIT_COUNT = 5,
+	CF_MUT_FRAME_SECTION = 6
+};
+int cf_mut_frame(cf_mut *m, uint8_t *buf, size_t n);
+
 /*
  * Trimming by structure (AFL++ init_trim / trim / post_trim protocol).
  * Elements are the instances and criteria of the file, in file order (an

@@ -17,7 +17,11 @@
  * to LLVMFuzzerMutate; for channel inputs its result is then repaired
  * (header, section table, CRC: cf_mut_repair) three times in four, so
  * byte edits reach the sections behind the CRC check, and left as it is
- * otherwise, so the parser's frame errors stay covered.
+ * otherwise, so the parser's frame errors stay covered. For channel
+ * inputs another call in 8 is a boundary edit of the frame (cf_mut_frame:
+ * a count, reference, offset or length set at or past its edge, CRC
+ * recomputed), the edits byte-level mutation would need a CRC repair and
+ * luck for.
  *
  * Reference: libFuzzer docs, "Structure-Aware Fuzzing with libFuzzer"
  * (LLVMFuzzerCustomMutator, LLVMFuzzerCustomCrossOver, LLVMFuzzerMutate).
@@ -71,6 +75,11 @@ LLVMFuzzerCustomMutator(
 		return 0;
 	if (h % 8 == 0 || (m = cf_mut_new(Seed, CF_MUT_KIND)) == NULL)
 		return byte_level(Data, Size, MaxSize, h);
+	if (CF_MUT_KIND == CF_MUT_CHANNEL && h % 8 == 1 &&
+	    cf_mut_frame(m, Data, Size) != CF_MUT_FRAME_NONE) {
+		cf_mut_free(m);
+		return Size;
+	}
 	n = cf_mut_mutate(m, Data, Size, NULL, 0, Data, MaxSize);
 	cf_mut_free(m);
 	return n;

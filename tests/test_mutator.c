@@ -579,6 +579,101 @@ test_crossover(const blob *seeds, size_t ns)
 	cf_mut_free(m);
 }
 
+/* cf_mut_frame: one number edited in one place, the CRC right, the parser
+ * rejects most edits for a reason other than the CRC, every kind reached,
+ * deterministic; a file that does not parse is left alone. */
+static void
+test_frame(const blob *seeds, size_t ns)
+{
+	int kinds[CF_MUT_FRAME_SECTION + 1] = { 0 };
+	size_t edits = 0, rejected = 0, crc = 0, spread = 0, bad_kind = 0;
+
+	for (size_t i = 0; i < ns; i++) {
+		const blob *b = &seeds[i];
+		uint8_t *x = malloc(b->n), *y = malloc(b->n);
+
+		if (x == NULL || y == NULL || b->n < 64) {
+			free(x);
+			free(y);
+			continue;
+		}
+		for (uint64_t r = 0; r < 200; r++) {
+			cf_mut *m = cf_mut_new(r * 7919 + i, CF_MUT_CHANNEL);
+			cf_mut *m2 = cf_mut_new(r * 7919 + i, CF_MUT_CHANNEL);
+			uint32_t total = cf_ld_u32le(b->p + 20);
+			size_t lo = b->n, hi = 0;
+			cf_chan *ch = NULL;
+			int k, k2, rc;
+
+			if (m == NULL || m2 == NULL) {
+				cf_mut_free(m);
+				cf_mut_free(m2);
+				continue;
+			}
+			memcpy(x, b->p, b->n);
+			memcpy(y, b->p, b->n);
+			k = cf_mut_frame(m, x, b->n);
+			k2 = cf_mut_frame(m2, y, b->n);
+			cf_mut_free(m);
+			cf_mut_free(m2);
+			CF_EXPECT(k == k2 && memcmp(x, y, b->n) == 0,
+			    "frame: seed %zu round %u not deterministic", i,
+			    (unsigned)r);
+			if (k <= CF_MUT_FRAME_NONE ||
+			    k > CF_MUT_FRAME_SECTION) {
+				bad_kind++;
+				continue;
+			}
+			kinds[k]++;
+			edits++;
+			if (cf_ld_u32le(x + 24) !=
+			    cf_crc32(0, x + 40, total - 40))
+				crc++;
+			for (size_t j = 0; j < b->n; j++)
+				if ((j < 24 || j >= 28) && x[j] != b->p[j]) {
+					lo = j < lo ? j : lo;
+					hi = j > hi ? j : hi;
+				}
+			if (lo < b->n && hi - lo >= 4)
+				spread++;
+			rc = cf_chan_parse(x, total, &ch, NULL);
+			cf_chan_free(ch);
+			if (rc != CF_OK)
+				rejected++;
+			CF_EXPECT(rc != CF_E_CRC,
+			    "frame: seed %zu round %u: CRC", i, (unsigned)r);
+		}
+		free(x);
+		free(y);
+	}
+	printf("frame: %zu edits, %zu rejected by the parser; by kind: "
+	       "strref %d, string entry %d, strings count %d, instances "
+	       "count %d, criterion count %d, section %d\n",
+	    edits, rejected, kinds[1], kinds[2], kinds[3], kinds[4], kinds[5],
+	    kinds[6]);
+	CF_EXPECT_EQ(bad_kind, 0, "frame: every seed edited");
+	CF_EXPECT(edits >= 200 * ns / 2, "frame: %zu edits", edits);
+	CF_EXPECT_EQ(crc, 0, "frame: CRC recomputed");
+	CF_EXPECT_EQ(spread, 0, "frame: one number edited");
+	CF_EXPECT(rejected * 4 >= edits * 3,
+	    "frame: %zu of %zu rejected (want >= 75%%)", rejected, edits);
+	for (int k = 1; k <= CF_MUT_FRAME_SECTION; k++)
+		CF_EXPECT(kinds[k] > 0, "frame: kind %d never chosen", k);
+	{
+		uint8_t junk[80];
+		cf_mut *m = cf_mut_new(1, CF_MUT_CHANNEL);
+
+		memset(junk, 0xAA, sizeof(junk));
+		CF_EXPECT_EQ(cf_mut_frame(m, junk, sizeof(junk)),
+		    CF_MUT_FRAME_NONE, "frame: not a channel file");
+		CF_EXPECT(junk[0] == 0xAA && junk[79] == 0xAA,
+		    "frame: junk left alone");
+		CF_EXPECT_EQ(cf_mut_frame(m, junk, 10), CF_MUT_FRAME_NONE,
+		    "frame: too short");
+		cf_mut_free(m);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -599,6 +694,7 @@ main(int argc, char **argv)
 		test_repair(seeds, ns);
 		test_trim(seeds, ns);
 		test_crossover(seeds, ns);
+		test_frame(seeds, ns);
 	}
 	test_regex();
 	for (size_t i = 0; i < ns; i++)
