@@ -72,9 +72,10 @@ set -Eeuo pipefail
 trap 'rc=$?; printf "%s: line %s: %s failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
 export LC_ALL=C TZ=UTC
 PROG=campaign.sh
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ALL_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex
-    fuzz_differential)
+# ROOT, TARGETS (all of them), die, warn, contains, now_iso
+# shellcheck source=scripts/crash-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/crash-lib.sh"
+ALL_TARGETS=("${TARGETS[@]}")
 MAX_SLICE=600        # longest time slice of a target group, seconds
 LF_QUICK_SECS=30     # a libFuzzer run that crashes sooner is "quick"
 LF_QUICK_MAX=3       # quick crashes in a slice before libFuzzer hands over
@@ -84,28 +85,15 @@ NICE=5               # the fuzzers run niced: the supervisor stays on time
 AFL_WARM=0
 AFL_ROLES=(main cmplog smart asan explore fast coe rare lin quad exploit mmopt)
 
-die() {
-	printf '%s: %s\n' "$PROG" "$*" >&2
-	exit 2
-}
 fail() {
 	printf '%s: %s\n' "$PROG" "$*" >&2
 	exit 1
 }
-warn() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 usage() {
 	awk 'NR == 1 { next } /^# \(The whole/ { exit } { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
 }
 
-contains() {
-	local x=$1 y
-	shift
-	for y in "$@"; do
-		[ "$x" = "$y" ] && return 0
-	done
-	return 1
-}
 
 # parse_duration VALUE: seconds on stdout; fails on a bad value.
 parse_duration() {
@@ -132,7 +120,6 @@ fmt_dur() { # seconds -> H:MM:SS
 	printf '%d:%02d:%02d' $((s / 3600)) $((s % 3600 / 60)) $((s % 60))
 }
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 
 # jq_to FILE JQ-ARGS...: write jq's output to FILE atomically.
 jq_to() {
@@ -472,22 +459,9 @@ kill_leftovers() {
 		if [ "$(starttime "$pid")" = "$st" ]; then
 			live+=("$pid")
 			event "stopping a leftover $kind ($t $role, pid $pid) of the killed run"
-			kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
 		fi
 	done <"$PIDS"
-	[ ${#live[@]} -gt 0 ] || { : >"$PIDS"; return 0; }
-	local end=$((SECONDS + GRACE)) any
-	while [ $SECONDS -lt $end ]; do
-		any=0
-		for pid in "${live[@]}"; do
-			kill -0 "$pid" 2>/dev/null && any=1
-		done
-		[ $any = 1 ] || break
-		sleep 0.5
-	done
-	for pid in "${live[@]}"; do
-		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-	done
+	stop_pids "${live[@]}"
 	: >"$PIDS"
 }
 
