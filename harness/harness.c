@@ -78,7 +78,12 @@ cf_h_run_build(const cf_chan *ch, const cf_build *b, const uint8_t *tail,
 	}
 	for (uint32_t i = 0; i < ch->ninstances && i < CF_H_MAX_SYNTH_EVENTS;
 	     i++) {
-		if ((rc = cf_synth_event(syn, ch, i, &ev)) != CF_OK)
+		/* A disabled instance evaluates nothing: no event. The
+		 * interpreter's compiled regexes serve the synthesis too. */
+		if (!cf_interp_enabled(p, i))
+			continue;
+		if ((rc = cf_synth_event_re(
+		         syn, ch, i, cf_interp_regexes(p, i), &ev)) != CF_OK)
 			goto out;
 		/* Its own instance only: the event is made to reach every
 		 * criterion of instance i; other instances see the tail. */

@@ -44,15 +44,36 @@ distinct_fields(const cf_instance *in)
 	return 1;
 }
 
+/* 1 when a and b hold the same values (strings compared by content). */
+static int
+same_event(const cf_event *a, const cf_event *b)
+{
+	if (a->tmpl_id != b->tmpl_id || a->nvalues != b->nvalues)
+		return 0;
+	for (uint32_t f = 0; f < a->nvalues; f++) {
+		const cf_value *x = &a->values[f], *y = &b->values[f];
+		if (x->type != y->type)
+			return 0;
+		if (x->type == CF_VT_INT && x->v.u != y->v.u)
+			return 0;
+		if (x->type == CF_VT_STR &&
+		    (x->len != y->len ||
+		        (x->len && memcmp(x->v.s, y->v.s, x->len) != 0)))
+			return 0;
+	}
+	return 1;
+}
+
 static void
-check_file(const char *path, unsigned *instances, unsigned *checked)
+check_file(
+    const char *path, unsigned *instances, unsigned *checked, unsigned *reused)
 {
 	static uint8_t buf[1 << 20];
 	static cf_val_report rep;
 	const cf_build *b = cf_build_by_name("7.16");
 	cf_chan *ch = NULL;
 	cf_program *p = NULL;
-	cf_synth *s;
+	cf_synth *s, *s2;
 	size_t n;
 	FILE *f = fopen(path, "rb");
 
@@ -70,17 +91,36 @@ check_file(const char *path, unsigned *instances, unsigned *checked)
 		return;
 	}
 	s = cf_synth_new(ch);
-	CF_EXPECT(s != NULL, "cf_synth_new");
-	for (uint32_t i = 0; s && i < ch->ninstances; i++) {
+	s2 = cf_synth_new(ch);
+	CF_EXPECT(s != NULL && s2 != NULL, "cf_synth_new");
+	for (uint32_t i = 0; s && s2 && i < ch->ninstances; i++) {
 		const cf_instance *in = &ch->instances[i];
+		const cf_re *const *re = cf_interp_regexes(p, i);
 		struct hits w = { i, 0 };
 		cf_eval_stats st = { 0 };
-		cf_event ev;
+		cf_event ev, ev2;
 		int rc = cf_synth_event(s, ch, i, &ev);
 
 		(*instances)++;
 		CF_EXPECT(rc == CF_OK, "%s: synth instance %u: %s", path, i,
 		    cf_err_name(rc));
+		/* The interpreter's compiled regexes give the same event as
+		 * compiling them again (what the fuzz targets rely on). */
+		CF_EXPECT(cf_interp_enabled(p, i)
+		        ? (re != NULL || in->ncrit == 0)
+		        : re == NULL,
+		    "%s: instance %u: regexes %s for an %s instance", path, i,
+		    re ? "given" : "missing",
+		    cf_interp_enabled(p, i) ? "enabled" : "disabled");
+		if (re != NULL) {
+			int rc2 = cf_synth_event_re(s2, ch, i, re, &ev2);
+			(*reused)++;
+			CF_EXPECT(
+			    rc2 == rc && (rc != CF_OK || same_event(&ev, &ev2)),
+			    "%s: instance %u: event with the interpreter's "
+			    "regexes differs",
+			    path, i);
+		}
 		if (rc != CF_OK || !(in->flags & CF_INST_ENABLED) ||
 		    !distinct_fields(in))
 			continue;
@@ -95,6 +135,7 @@ check_file(const char *path, unsigned *instances, unsigned *checked)
 		    path, i, in->id);
 	}
 	cf_synth_free(s);
+	cf_synth_free(s2);
 	cf_interp_free(p);
 	cf_chan_free(ch);
 }
@@ -119,7 +160,7 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	unsigned instances = 0, checked = 0;
+	unsigned instances = 0, checked = 0, reused = 0;
 	uint8_t out[256];
 
 	for (size_t i = 0; i < sizeof(examples) / sizeof(examples[0]); i++) {
@@ -161,15 +202,18 @@ main(int argc, char **argv)
 				continue;
 			snprintf(
 			    path, sizeof(path), "%s/%s", argv[1], e->d_name);
-			check_file(path, &instances, &checked);
+			check_file(path, &instances, &checked, &reused);
 		}
 		if (d)
 			closedir(d);
 		printf("synth: %u instances synthesised, %u checked for a "
-		       "match\n",
-		    instances, checked);
+		       "match, %u with the interpreter's regexes\n",
+		    instances, checked, reused);
 		CF_EXPECT(checked >= 100, "at least 100 instances checked (%u)",
 		    checked);
+		CF_EXPECT(reused >= 100,
+		    "at least 100 events with the interpreter's regexes (%u)",
+		    reused);
 	}
 	return cf_test_finish("synth");
 }

@@ -30,6 +30,7 @@
 #include "cf_build.h"
 #include "cf_chan.h"
 #include "cf_event.h"
+#include "cf_re.h"
 
 typedef struct cf_program cf_program;
 
@@ -66,6 +67,16 @@ void cf_interp_free(cf_program *p);
 
 uint32_t cf_interp_supplied(const cf_program *p);
 const cf_tmpl *cf_interp_tmpl(const cf_program *p);
+
+/* 1 when instance i (index into the file's instances) is evaluated, 0 when
+ * the build disabled it or i is out of range. */
+int cf_interp_enabled(const cf_program *p, uint32_t i);
+
+/* The compiled REGEX criteria of enabled instance i, indexed by criterion
+ * (NULL where the criterion is not REGEX); NULL for a disabled instance or
+ * i out of range. Owned by p, valid while p is: for cf_synth_event_re, so
+ * that a pattern is compiled once per program, not again per event. */
+const cf_re *const *cf_interp_regexes(const cf_program *p, uint32_t i);
 
 /* Evaluate inputs[0..supplied) against every enabled instance; fn (may be
  * NULL) is called once per matching instance; st (may be NULL) accumulates.

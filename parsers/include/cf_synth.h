@@ -17,6 +17,7 @@
 
 #include "cf_chan.h"
 #include "cf_event.h"
+#include "cf_re.h"
 
 typedef struct cf_synth cf_synth;
 
@@ -30,5 +31,13 @@ void cf_synth_free(cf_synth *s);
  * constrains are empty / 0. Errors: CF_E_TEMPLATE_UNKNOWN, CF_E_ARG (i out of
  * range), CF_E_NOMEM. */
 int cf_synth_event(cf_synth *s, const cf_chan *ch, uint32_t i, cf_event *ev);
+
+/* The same with instance i's REGEX criteria already compiled: re[k] is
+ * criterion k's program (flags CF_RE_DOT_NL, plus CF_RE_ICASE for an ICASE
+ * criterion, as the interpreter compiles them), or NULL to compile it here;
+ * re itself may be NULL. cf_interp_regexes() gives the interpreter's. The
+ * event is the one cf_synth_event would build. */
+int cf_synth_event_re(cf_synth *s, const cf_chan *ch, uint32_t i,
+    const cf_re *const *re, cf_event *ev);
 
 #endif

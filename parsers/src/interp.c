@@ -72,6 +72,21 @@ cf_interp_tmpl(const cf_program *p)
 }
 
 int
+cf_interp_enabled(const cf_program *p, uint32_t i)
+{
+	return i < p->ch->ninstances && p->enabled[i];
+}
+
+const cf_re *const *
+cf_interp_regexes(const cf_program *p, uint32_t i)
+{
+	/* No REGEX-capable criterion anywhere: no array (ncrit may be 0). */
+	if (!cf_interp_enabled(p, i) || p->re == NULL)
+		return NULL;
+	return (const cf_re *const *)(p->re + p->first[i]);
+}
+
+int
 cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
     cf_compile_stats *st, cf_diag *d)
 {

@@ -86,7 +86,8 @@ set_str(cf_synth *s, cf_event *ev, uint32_t f, const uint8_t *pre, size_t npre,
 
 /* A value for a string criterion; NEGATE wants one that fails. */
 static int
-synth_str(cf_synth *s, cf_event *ev, const cf_chan *ch, const cf_criterion *c)
+synth_str(cf_synth *s, cf_event *ev, const cf_chan *ch, const cf_criterion *c,
+    const cf_re *given)
 {
 	static const uint8_t x = 'x', nul = 0;
 	const cf_str *str = &ch->strings[c->str];
@@ -118,15 +119,20 @@ synth_str(cf_synth *s, cf_event *ev, const cf_chan *ch, const cf_criterion *c)
 	case CF_OP_REGEX: {
 		cf_re *re = NULL;
 		size_t n = 0;
-		int rc;
+		int rc = CF_OK;
 
-		rc = cf_re_compile(str->data, str->len,
-		    CF_RE_DOT_NL | ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
-		    &re, NULL);
-		if (rc == CF_E_NOMEM)
-			return rc;
+		if (given == NULL) {
+			rc = cf_re_compile(str->data, str->len,
+			    CF_RE_DOT_NL |
+			        ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
+			    &re, NULL);
+			if (rc == CF_E_NOMEM)
+				return rc;
+			given = re;
+		}
 		if (rc == CF_OK)
-			rc = cf_re_example(re, slot(s, f), RE_EXAMPLE_MAX, &n);
+			rc = cf_re_example(
+			    given, slot(s, f), RE_EXAMPLE_MAX, &n);
 		cf_re_free(re);
 		if (rc == CF_E_NOMEM)
 			return rc;
@@ -158,6 +164,13 @@ synth_int(const cf_criterion *c)
 
 int
 cf_synth_event(cf_synth *s, const cf_chan *ch, uint32_t i, cf_event *ev)
+{
+	return cf_synth_event_re(s, ch, i, NULL, ev);
+}
+
+int
+cf_synth_event_re(cf_synth *s, const cf_chan *ch, uint32_t i,
+    const cf_re *const *re, cf_event *ev)
 {
 	const cf_tmpl *t = cf_tmpl_by_id(ch->template_type);
 	uint32_t set = 0; /* bit per field already constrained */
@@ -192,7 +205,8 @@ cf_synth_event(cf_synth *s, const cf_chan *ch, uint32_t i, cf_event *ev)
 		if (cf_op_operand(c->op) == CF_OPND_STR) {
 			if (c->str >= ch->nstrings)
 				continue;
-			if ((rc = synth_str(s, ev, ch, c)) != CF_OK)
+			if ((rc = synth_str(s, ev, ch, c,
+			         re != NULL ? re[k] : NULL)) != CF_OK)
 				return rc;
 		} else {
 			ev->values[c->field].type = CF_VT_INT;
