@@ -196,7 +196,9 @@ ossfuzz:
 #   make bench-quick   a small run for development: under 5 minutes
 #   make bench-build   every benchmark build (below)
 # Options through BENCH_ARGS="--trials 5 --cap 60 ..." (scripts/bench.sh
-# --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment.
+# --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment;
+# BENCH_ARGS="--resume build/bench/runs/<stamp>.XXXX" carries on a run that
+# was interrupted (its settings, its finished sections and trials).
 #
 # Benchmark builds only: each planted defect is a -DCF_BENCH_BUG_<NAME>
 # switch (parsers/src, bench/cf_bench.h), never set in a default build;

@@ -11,10 +11,8 @@ printf '%s\n' "${CHECK_ROWS[@]+"${CHECK_ROWS[@]}"}" | sed '/^$/d' >"$WORK/check.
 [ -f "$TTB_TSV" ] || : >"$TTB_TSV"
 TAB=$(printf '\t')
 
-COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	COMMIT="$COMMIT+uncommitted"
-fi
+# The commit the run started at (bench.sh: a resume measures the same code).
+COMMIT=$COMMIT_DESC
 CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 CLANG_V=$(clang --version 2>/dev/null | head -n 1)
 AFL_V=$({ afl-fuzz -h 2>&1 || true; } | sed -n 's/\x1b\[[0-9;]*m//g; s/^afl-fuzz\(++[0-9.a-z]*\).*/AFL\1/p' | head -n 1)
@@ -74,10 +72,10 @@ figures() {
 		}' "$WORK/cells.tsv"
 	case $SCALING in
 	ok*)
-		awk -F'\t' -v s="$SCALING" 'BEGIN { split(s, a, "\t"); printf "campaign execs/s, 2 jobs against 1\t>= 1.8x\t%.2fx (%.0f vs %.0f exec/s)\t%s\n", a[4], a[3], a[2], (a[4] >= 1.8 ? "yes" : "no") }'
+		awk -v s="$SCALING" 'BEGIN { split(s, a, "\t"); printf "campaign with 2 jobs against 1: each engine'"'"'s exec/s as a share of the same engine alone, summed\t>= 1.8x\t%.2fx (AFL++ %.0f of %.0f exec/s, libFuzzer %.0f of %.0f)\t%s\n", a[6], a[4], a[2], a[5], a[3], (a[6] >= 1.8 ? "yes" : "no") }'
 		;;
-	'') printf 'campaign execs/s, 2 jobs against 1\t>= 1.8x\tnot measured\tn/a\n' ;;
-	*) printf 'campaign execs/s, 2 jobs against 1\t>= 1.8x\tnot available (%s)\tn/a\n' "${SCALING#*"$TAB"}" ;;
+	'') printf 'campaign with 2 jobs against 1\t>= 1.8x\tnot measured\tn/a\n' ;;
+	*) printf 'campaign with 2 jobs against 1\t>= 1.8x\tnot available (%s)\tn/a\n' "${SCALING#*"$TAB"}" ;;
 	esac
 }
 figures >"$WORK/figures.tsv"
@@ -89,7 +87,12 @@ md() {
 	echo
 	echo "Produced by \`scripts/bench.sh\` (docs/BENCH.md explains the method and how"
 	echo "to read every table). Run $STAMP, commit $COMMIT; $DURATION s of"
-	echo "benchmarks (builds before it: $BUILD_S s)."
+	if [ "$PARTS" -gt 1 ]; then
+		echo "benchmarks in $PARTS parts (interrupted and resumed with --resume;"
+		echo "builds before the last part: $BUILD_S s)."
+	else
+		echo "benchmarks (builds before it: $BUILD_S s)."
+	fi
 	echo
 	echo "- **Machine:** $(nproc) cores, $CPU_MODEL; $CLANG_V; $AFL_V."
 	echo "- **Load** (1/5/15-minute averages) at the start: $LOAD_START; at the end: $LOAD_END."
@@ -195,7 +198,19 @@ md() {
 	echo
 	case $SCALING in
 	ok*)
-		awk -v s="$SCALING" 'BEGIN { split(s, a, "\t"); printf "Campaign on fuzz_interp_716: %.0f exec/s with 1 job, %.0f with 2: **%.2fx**.\n", a[2], a[3], a[4] }'
+		echo "\`scripts/campaign.sh --budget ${SCALE_BUDGET}s --targets fuzz_interp_716\`, exec/s over"
+		echo "the fuzzing time (report.json); each engine of the 2-job campaign against"
+		echo "the same engine alone in a 1-job campaign (\`--engines\`):"
+		echo
+		echo "| campaign | AFL++ exec/s | libFuzzer exec/s |"
+		echo "| --- | ---: | ---: |"
+		awk -v s="$SCALING" 'BEGIN { split(s, a, "\t")
+			printf "| --jobs 1 --engines afl | %.0f | - |\n", a[2]
+			printf "| --jobs 1 --engines libfuzzer | - | %.0f |\n", a[3]
+			printf "| --jobs 2 (default: 1 AFL++ + 1 libFuzzer) | %.0f (%.0f%%) | %.0f (%.0f%%) |\n", a[4], (a[2] > 0 ? 100 * a[4] / a[2] : 0), a[5], (a[3] > 0 ? 100 * a[5] / a[3] : 0)
+			printf "\nSum of the shares: **%.2fx** (2.00 = each job as fast as alone). For\n", a[6]
+			printf "information: AFL++ only, 2 instances (main + cmplog) against 1, raw execs: %.2fx;\n", a[7]
+			printf "all execs of the 2-job campaign against the 1-job one (unlike engines): %.2fx.\n", a[8] }'
 		;;
 	'') echo "Not measured in this run." ;;
 	*) echo "Not available: ${SCALING#*"$TAB"}." ;;
@@ -218,7 +233,7 @@ tsv_json() { # file field-names... -> array of objects (numbers where numeric)
 json() {
 	jq -n \
 		--arg date "$DAY" --arg stamp "$STAMP" --arg mode "$mode" --arg commit "$COMMIT" \
-		--argjson duration "$DURATION" --argjson build "$BUILD_S" \
+		--argjson duration "$DURATION" --argjson build "$BUILD_S" --argjson parts "$PARTS" \
 		--arg cpu "$CPU_MODEL" --argjson nproc "$(nproc)" --arg clang "$CLANG_V" --arg afl "$AFL_V" \
 		--arg load_start "$LOAD_START" --arg load_end "$LOAD_END" \
 		--arg uptime_start "$UPTIME_START" --arg uptime_end "$UPTIME_END" \
@@ -227,6 +242,7 @@ json() {
 		--arg bugs "$bugs" --arg configs "$configs" --arg crcs "$crcs" --arg base "$BASE_CONFIG" \
 		--arg offcfg "$offcfg" \
 		--arg mutstat "$MUTSTAT" --arg regress "$REGRESS" --arg scaling "$SCALING" \
+		--argjson scale_budget "${SCALE_BUDGET:-60}" \
 		--slurpfile figures <(tsv_json "$WORK/figures.tsv" figure target measured met) \
 		--slurpfile tputrows <(tsv_json "$WORK/tput.tsv" engine target execs seconds exec_s ceiling_exec_s share note) \
 		--slurpfile smart <(tsv_json "$WORK/smart.tsv" target plain_exec_s smart_exec_s share plain_replay_of_smart_corpus_exec_s share_vs_replay) \
@@ -235,7 +251,7 @@ json() {
 		--slurpfile check <(tsv_json "$WORK/check.tsv" bug crc libfuzzer_fault afl_fault seeds_clean) \
 		'{
 			date: $date, stamp: $stamp, mode: $mode, commit: $commit,
-			duration_s: $duration, build_s: $build,
+			duration_s: $duration, parts: $parts, build_s: $build,
 			machine: { nproc: $nproc, cpu: $cpu, clang: $clang, afl: $afl,
 				load_start: $load_start, load_end: $load_end,
 				uptime_start: $uptime_start, uptime_end: $uptime_end,
@@ -257,8 +273,12 @@ json() {
 				  inputs_per_s: (.[3] | tonumber), failed: (.[4] | tonumber), exit: (.[5] | tonumber) })
 				else { available: false, note: ($regress | split("\t") | .[1] // "not measured") } end),
 			scaling: (if ($scaling | startswith("ok")) then
-				($scaling | split("\t") | { execs_per_s_1_job: (.[1] | tonumber),
-				  execs_per_s_2_jobs: (.[2] | tonumber), ratio: (.[3] | tonumber) })
+				($scaling | split("\t") | map(tonumber? // .) | {
+				  budget_s: $scale_budget, target: "fuzz_interp_716",
+				  aflpp_alone_exec_s: .[1], libfuzzer_alone_exec_s: .[2],
+				  aflpp_in_2_jobs_exec_s: .[3], libfuzzer_in_2_jobs_exec_s: .[4],
+				  sum_of_shares: .[5], aflpp_2_instances_raw_ratio: .[6],
+				  all_execs_2_jobs_vs_1_raw_ratio: .[7] })
 				else { available: false, note: ($scaling | split("\t") | .[1] // "not measured") } end)
 		}'
 }

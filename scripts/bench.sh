@@ -6,6 +6,7 @@
 #       [--afl-tput SEC] [--bugs LIST] [--configs LIST] [--crc on|off|both]
 #       [--crc-off-configs LIST] [--parallel N] [--only LIST] [--out DIR]
 #       [--keep] [--no-build]
+#   scripts/bench.sh --resume DIR [--parallel N] [--keep] [--no-build]
 #
 # Sections (--only picks some, comma-separated):
 #   check    each planted defect's benchmark build faults on its proof-of-
@@ -27,7 +28,9 @@
 #            the ratio of medians, Mann-Whitney U p and Vargha-Delaney A12
 #            (scripts/bench-stats.awk);
 #   regress  inputs/s of `make regress`'s replay (scripts/regress.sh);
-#   scaling  execs/s of a campaign (scripts/campaign.sh) with 1 and 2 jobs.
+#   scaling  a campaign (scripts/campaign.sh) with 2 jobs against 1: each
+#            engine's exec/s in the 2-job campaign as a share of the same
+#            engine alone in a 1-job campaign, summed (2.0 = perfect).
 # A section whose script is missing is reported "not available".
 #
 # Defaults (environment BENCH_TRIALS, BENCH_CAP, BENCH_TPUT; options win):
@@ -40,9 +43,21 @@
 #
 # Writes bench/results/<UTC date>[-quick].md and .json atomically (a
 # temporary file in the same folder, then mv) and prints their paths. The
-# work folder (logs, fuzzer output) is build/bench/runs/<stamp>/, removed
-# at the end unless --keep. Exit status: 0, 1 on a failure (a bug-zoo
-# check, a build), 2 on bad usage.
+# work folder (logs, fuzzer output) is build/bench/runs/<stamp>.XXXX/,
+# removed once the report is written unless --keep.
+#
+# --resume DIR carries on a run that was interrupted or killed (a full run
+# takes hours): its settings and stamp are DIR's own (only --parallel,
+# --keep and --no-build may be given); the sections it finished and every
+# trial with a result are kept, an unfinished trial is run again; the tree
+# must hold the same parsers/ harness/ bench/ tools/ scripts/ Makefile
+# (committed and uncommitted) as when the run started, since the builds
+# would differ otherwise. An interrupted run keeps its work
+# folder and prints the command that resumes it; the report's duration is
+# the sum of the parts.
+#
+# Exit status: 0, 1 on a failure (a bug-zoo check, a build, a resume of
+# another tree), 2 on bad usage, 130 when interrupted.
 set -euo pipefail
 export LC_ALL=C
 set -m # each background trial is its own process group (clean stops)
@@ -74,7 +89,7 @@ BASE_CONFIG=lf-bytes
 
 quick=0 keep=0 build=1
 trials='' cap='' tput='' afl_tput='' bugs='' configs='' crc='' only='' offcfg=''
-parallel=2 out=$ROOT/bench/results
+parallel=2 out=$ROOT/bench/results resume='' set_opts=''
 
 posint() { # name value
 	[[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || usage_die "$1 wants a positive integer, not '$2'"
@@ -97,13 +112,14 @@ check_list() { # option value allowed
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--quick) quick=1 ;;
+	--quick) quick=1 set_opts+=" $1" ;;
 	--keep) keep=1 ;;
 	--no-build) build=0 ;;
 	-h | --help) usage ;;
 	--trials | --cap | --tput | --afl-tput | --bugs | --configs | --crc | \
-		--crc-off-configs | --parallel | --only | --out)
+		--crc-off-configs | --parallel | --only | --out | --resume)
 		[ $# -ge 2 ] || usage_die "$1 needs a value"
+		case $1 in --parallel | --resume) ;; *) set_opts+=" $1" ;; esac
 		case $1 in
 		--trials) trials=$2 ;;
 		--cap) cap=$2 ;;
@@ -116,6 +132,7 @@ while [ $# -gt 0 ]; do
 		--parallel) parallel=$2 ;;
 		--only) only=$2 ;;
 		--out) out=$2 ;;
+		--resume) resume=$2 ;;
 		esac
 		shift
 		;;
@@ -125,8 +142,20 @@ while [ $# -gt 0 ]; do
 done
 
 TAB=$'\t'
-mode=full
-if [ -n "$trials$cap$bugs$configs$crc" ] || [ -n "${BENCH_TRIALS:-}${BENCH_CAP:-}" ]; then
+if [ -n "$resume" ]; then
+	[ -z "$set_opts" ] ||
+		usage_die "--resume takes the run's own settings; not with$set_opts"
+	[ -f "$resume/settings" ] ||
+		die "$resume: not a bench.sh work folder (no settings file)"
+	resume=$(cd "$resume" && pwd)
+	# trials cap tput afl_tput bugs configs crc offcfg only quick mode out
+	# STAMP COMMIT_START COMMIT_DESC (written by the run that started it)
+	# shellcheck source=/dev/null
+	. "$resume/settings"
+fi
+mode=${mode:-full}
+if [ -z "$resume" ] && { [ -n "$trials$cap$bugs$configs$crc" ] ||
+	[ -n "${BENCH_TRIALS:-}${BENCH_CAP:-}" ]; }; then
 	mode=custom
 fi
 if [ "$quick" = 1 ]; then
@@ -169,17 +198,57 @@ for cmd in taskset awk timeout afl-fuzz make jq git; do
 	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (run: make deps)"
 done
 
-STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+# What the builds and the method come from (not docs/ or tests/): a resumed
+# run must measure the same code. Git tree ids plus the uncommitted diff.
+MEASURED_PATHS=(parsers harness bench tools scripts Makefile)
+tree_id() {
+	printf '%s %s\n' \
+		"$(git ls-tree HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null | cksum | cut -d' ' -f1)" \
+		"$(git diff HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null | cksum | cut -d' ' -f1)"
+}
 DAY=$(date -u +%Y-%m-%d)
-mkdir -p "$ROOT/build/bench/runs"
-WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
+if [ -n "$resume" ]; then
+	WORK=$resume
+	[ "$(tree_id)" = "$COMMIT_START" ] ||
+		die "the run in $WORK measured other code ($COMMIT_START: checksums of ${MEASURED_PATHS[*]} and their uncommitted diff; now $(tree_id)): check out the commit it started at (its report names it), or start a new run"
+else
+	STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+	COMMIT_START=$(tree_id)
+	COMMIT_DESC=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+	if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+		COMMIT_DESC="$COMMIT_DESC+uncommitted"
+	fi
+	mkdir -p "$ROOT/build/bench/runs"
+	WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
+	declare -p trials cap tput afl_tput bugs configs crc offcfg only quick mode \
+		out STAMP COMMIT_START COMMIT_DESC | sed 's/^declare -[-a-zA-Z]* //' >"$WORK/settings.tmp"
+	mv "$WORK/settings.tmp" "$WORK/settings"
+fi
+# One file per part (a run and each resume): start (after the builds),
+# last sign of life, load at the start. The report's duration is the sum
+# of the parts.
+PART=$WORK/part.$(date +%s%N)
+PART_START=$(date +%s.%N)
+alive() {
+	printf '%s %s %s\n' "$PART_START" "$(date +%s.%N)" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$PART.tmp"
+	mv -f "$PART.tmp" "$PART"
+}
+alive
 PIDS=()
+FINISHED=0
 cleanup() {
 	local p
 	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
 		kill -TERM -- "-$p" 2>/dev/null || true
 	done
-	if [ "$keep" = 0 ]; then rm -rf -- "$WORK"; fi
+	if [ "$FINISHED" = 1 ]; then
+		if [ "$keep" = 0 ]; then rm -rf -- "$WORK"; fi
+	elif [ -d "$WORK/ttb" ] || [ -n "$(find "$WORK" -maxdepth 1 -name 'section.*' -print -quit 2>/dev/null)" ]; then
+		alive
+		note "unfinished: resume with scripts/bench.sh --resume ${WORK#"$ROOT"/}"
+	elif [ "$keep" = 0 ]; then
+		rm -rf -- "$WORK"
+	fi
 }
 trap cleanup EXIT
 trap 'note interrupted; exit 130' INT TERM
@@ -262,11 +331,15 @@ else
 fi
 for f in "${need[@]}"; do [ -e "$f" ] || die "$f missing (run: make bench-build)"; done
 T_BENCH=$(now)
+# The benchmark part starts now: builds are not counted.
+PART_START=$T_BENCH
+alive
 
 # Seeds: a snapshot of the compiled seeds only (corpus/<t>/ may also hold
 # what someone's fuzzer saved there).
 SEEDS=$WORK/seeds
 for t in $TARGETS; do
+	[ -z "$resume" ] || [ ! -d "$SEEDS/$t" ] || continue
 	mkdir -p "$SEEDS/$t"
 	if [ "$t" = fuzz_regex ]; then
 		cp "corpus/$t"/regex-*.bin "$SEEDS/$t/"
@@ -531,8 +604,16 @@ time_to_bug() {
 	note "time-to-bug: ${#jobs[@]} trials (cap ${cap}s, $parallel at a time)"
 	declare -a slot_pid
 	for ((i = 0; i < parallel; i++)); do slot_pid[i]=0; done
-	local done_n=0
+	local done_n=0 kept=0
 	for j in "${jobs[@]}"; do
+		read -r b c cfg n <<<"$j"
+		id="$b-$c-$cfg-$n"
+		# Resumed: a trial with a result stands; one cut short runs again.
+		if [ -f "$WORK/ttb/$id/result" ]; then
+			kept=$((kept + 1))
+			continue
+		fi
+		rm -rf -- "$WORK/ttb/$id"
 		# wait for a free slot
 		while :; do
 			slot=-1
@@ -550,8 +631,7 @@ time_to_bug() {
 			wait -n 2>/dev/null || true
 			done_n=$((done_n + 1))
 		done
-		read -r b c cfg n <<<"$j"
-		id="$b-$c-$cfg-$n"
+		alive
 		cpu=$slot
 		[ "$parallel" = 1 ] && cpu=$(idle_core)
 		trial "$b" "$c" "$cfg" "$n" "$cpu" "$WORK/ttb/$id" >/dev/null 2>&1 &
@@ -559,6 +639,7 @@ time_to_bug() {
 		PIDS+=($!)
 	done
 	wait || true
+	[ "$kept" = 0 ] || note "time-to-bug: $kept trials kept from before the resume"
 	cat "$WORK"/ttb/*/result >"$TTB_TSV" 2>/dev/null || : >"$TTB_TSV"
 	[ "$(wc -l <"$TTB_TSV")" = "${#jobs[@]}" ] ||
 		note "time-to-bug: $(wc -l <"$TTB_TSV") results for ${#jobs[@]} trials"
@@ -593,46 +674,102 @@ regress() {
 	REGRESS=$(awk -v n=$((p + f)) -v a="$t0" -v b="$t1" -v f="$f" -v rc="$rc" \
 		'BEGIN { printf "ok\t%d\t%.2f\t%.1f\t%d\t%d", n, b - a, n / (b - a), f, rc }')
 }
+# Scaling: does a second job give a second job's worth of fuzzing? The
+# campaign gives its jobs unlike work (1 job: one AFL++ instance; 2 jobs:
+# that instance plus a libFuzzer job), so raw execs of 1 and 2 jobs compare
+# unlike engines. Each engine of the 2-job campaign is measured against
+# the same engine running alone in a 1-job campaign (--engines), and the
+# figure is the sum of those shares: 2.0 when each job runs as fast as it
+# would alone. Also run: AFL++ only with 2 instances (raw execs, main +
+# cmplog: unlike roles again, reported for information).
+SCALE_BUDGET=60
+scale_run() { # NAME JOBS [campaign options] -> "afl_execs lf_execs secs"
+	local name=$1 j=$2 o e
+	shift 2
+	o=$WORK/campaign-$name
+	note "scaling: campaign $name (--jobs $j $*), ${SCALE_BUDGET}s"
+	if ! timeout $((SCALE_BUDGET * 6 + 300)) scripts/campaign.sh --budget "${SCALE_BUDGET}s" \
+		--jobs "$j" "$@" --targets fuzz_interp_716 --out "$o" \
+		--crashes "$WORK/campaign-crashes" >"$o.log" 2>&1; then
+		echo "fail scripts/campaign.sh --jobs $j $* failed (see ${o#"$ROOT"/}.log)"
+		return
+	fi
+	# report.json, schema chanfuzz-campaign-report/1
+	e=$(jq -r '"\(.totals.aflpp_execs // 0) \(.totals.libfuzzer_execs // 0) \(.campaign.fuzz_seconds // 0)"' \
+		"$o/report.json" 2>/dev/null || echo "0 0 0")
+	if ! awk -v x="$e" 'BEGIN { split(x, a, " "); exit !(a[1] + a[2] > 0 && a[3] > 0) }'; then
+		echo "fail no execs or fuzzing time in ${o#"$ROOT"/}/report.json"
+		return
+	fi
+	echo "$e"
+}
 scaling() {
-	local j o e rows=() budget=60
+	local a1 l1 m2 a2 x
 	if [ ! -x scripts/campaign.sh ]; then
 		SCALING="na	scripts/campaign.sh is not in this tree yet"
 		return
 	fi
 	[ "$quick" = 1 ] && { SCALING="na	skipped in quick mode"; return; }
-	for j in 1 2; do
-		o=$WORK/campaign-$j
-		note "scaling: campaign with $j job(s), ${budget}s"
-		if ! timeout $((budget * 6 + 300)) scripts/campaign.sh --budget "${budget}s" \
-			--jobs "$j" --targets fuzz_interp_716 --out "$o" \
-			--crashes "$WORK/campaign-crashes" >"$o.log" 2>&1; then
-			SCALING="na	scripts/campaign.sh --jobs $j failed (see $o.log)"
+	if ! scripts/campaign.sh --help 2>/dev/null | grep -q -- '--engines'; then
+		SCALING="na	scripts/campaign.sh has no --engines option"
+		return
+	fi
+	a1=$(scale_run afl-1 1 --engines afl)
+	l1=$(scale_run libfuzzer-1 1 --engines libfuzzer)
+	m2=$(scale_run both-2 2)
+	a2=$(scale_run afl-2 2 --engines afl)
+	for x in "$a1" "$l1" "$m2" "$a2"; do
+		case $x in fail*)
+			SCALING="na${TAB}${x#fail }"
 			return
-		fi
-		# execs of both engines over the fuzzing time (report.json,
-		# schema chanfuzz-campaign-report/1)
-		e=$(jq -r '"\((.totals.libfuzzer_execs // 0) + (.totals.aflpp_execs // 0)) \(.campaign.fuzz_seconds // 0)"' \
-			"$o/report.json" 2>/dev/null || echo "0 0")
-		if ! awk -v x="$e" 'BEGIN { split(x, a, " "); exit !(a[1] > 0 && a[2] > 0) }'; then
-			SCALING="na${TAB}no execs or fuzzing time in $o/report.json"
-			return
-		fi
-		rows+=("$j $e")
+			;;
+		esac
 	done
-	SCALING=$(printf '%s\n' "${rows[@]}" | awk \
-		'{ r[$1] = $2 / $3 } END { printf "ok\t%.0f\t%.0f\t%.2f", r[1], r[2], (r[1] > 0 ? r[2] / r[1] : 0) }')
+	# ok, per-engine exec/s alone (AFL++, libFuzzer), in the 2-job campaign
+	# (AFL++, libFuzzer), the figure (sum of shares), AFL++ 2 instances
+	# against 1 (raw), all engines 2 jobs against 1 (raw, the old figure)
+	SCALING=$(awk -v a1="$a1" -v l1="$l1" -v m2="$m2" -v a2="$a2" 'BEGIN {
+		split(a1, A, " "); split(l1, L, " "); split(m2, M, " "); split(a2, B, " ")
+		ra = A[1] / A[3]; rl = L[2] / L[3]
+		ma = M[1] / M[3]; ml = M[2] / M[3]
+		f = (ra > 0 ? ma / ra : 0) + (rl > 0 ? ml / rl : 0)
+		b = B[1] / B[3]
+		printf "ok\t%.0f\t%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f", ra, rl, ma, ml, f,
+			(ra > 0 ? b / ra : 0), (ra > 0 ? (ma + ml) / ra : 0) }')
 }
 
 # ---- run -------------------------------------------------------------------
-if want check; then check_zoo; fi
-if want tput; then throughput; fi
-if want mutator; then mutator; fi
-if want ttb; then time_to_bug; fi
-if want regress; then regress; fi
-if want scaling; then scaling; fi
+# A finished section leaves WORK/section.NAME (its results as shell
+# assignments, sourced here at the top level): a resumed run skips it.
+section() { # NAME FUNCTION VARIABLE...
+	local name=$1 fn=$2
+	shift 2
+	if [ -f "$WORK/section.$name" ]; then
+		note "$name: kept from before the resume"
+		return 0
+	fi
+	"$fn"
+	declare -p "$@" | sed 's/^declare -\([-a-zA-Z]*\) /declare -g\1 /; s/^declare -g- /declare -g /' >"$WORK/section.$name.tmp"
+	mv "$WORK/section.$name.tmp" "$WORK/section.$name"
+	alive
+}
+for sec in check:check_zoo:CHECK_ROWS tput:throughput:TPUT_ROWS:SMART_ROWS \
+	mutator:mutator:MUTSTAT ttb:time_to_bug:TTB_TSV regress:regress:REGRESS \
+	scaling:scaling:SCALING; do
+	IFS=: read -r -a f <<<"$sec"
+	want "${f[0]}" || continue
+	section "${f[@]}"
+	# shellcheck source=/dev/null
+	. "$WORK/section.${f[0]}"
+done
 LOAD_END=$(load)
 UPTIME_END=$(uptime)
-DURATION=$(awk -v a="$T_BENCH" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
+alive
+# The sum of the parts (one unless resumed), from their part files; the
+# first part's load and uptime stand for the start.
+read -r DURATION PARTS < <(cat "$WORK"/part.* | awk '{ d += $2 - $1; n++ } END { printf "%.0f %d\n", d, n }')
+LOAD_START=$(sort -n "$WORK"/part.* | head -n 1 | cut -d' ' -f3-)
 
 # ---- report ----------------------------------------------------------------------
 . "$ROOT/scripts/bench-report.sh"
+FINISHED=1
