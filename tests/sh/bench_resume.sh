@@ -1,0 +1,66 @@
+# bench_resume.sh - scripts/bench.sh keeps what an interrupted run measured
+# and carries on with --resume: a tiny run (one defect, one configuration,
+# 2 trials of 3 s) is stopped with SIGTERM during its first trial, resumed
+# to the end, resumed again (everything kept), and refused when the
+# settings name other code or when settings are given on the command line.
+. "$(dirname "$0")/../lib.sh"
+B=scripts/bench.sh
+export BENCH_TRIALS='' BENCH_CAP='' BENCH_TPUT=''
+
+# Usage errors first: they need no build.
+run $B --resume "$TMP/nowhere" --trials 3
+expect_rc 2 "--resume with --trials"
+expect_err 'takes the run.s own settings' "--resume with --trials: message"
+run $B --resume "$TMP/nowhere"
+expect_rc 1 "--resume of a folder that is not a run"
+expect_err 'not a bench.sh work folder' "--resume of a folder that is not a run: message"
+
+# The run, stopped during its first trial.
+$B --only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart \
+	--crc on --parallel 1 --keep --out "$TMP/res" >"$TMP/run1.out" 2>"$TMP/run1.err" &
+pid=$!
+W=''
+for _ in $(seq 1 3000); do # up to 300 s (the first run builds)
+	W=$(sed -n 's/.*work folder \([^;]*\);.*/\1/p' "$TMP/run1.err")
+	[ -n "$W" ] && [ -d "$W/ttb" ] && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+kill -TERM $pid 2>/dev/null
+RC=0
+wait $pid || RC=$?
+cp "$TMP/run1.err" "$ERR"
+: >"$OUT"
+expect_rc 130 "bench.sh stopped with SIGTERM"
+expect_err 'unfinished: resume with scripts/bench.sh --resume build/bench/runs/' "stopped run: resume hint"
+if [ -n "$W" ] && [ -f "$W/settings" ] && [ -f "$W/section.mutator" ]; then ok; else bad "stopped run: work folder $W with settings and section.mutator"; fi
+if [ -z "$(ls "$TMP/res" 2>/dev/null)" ]; then ok; else bad "stopped run: no report yet"; fi
+
+# Resumed: the mutator section is kept, the cut trial runs again.
+run $B --resume "$W" --keep
+expect_rc 0 "resumed run"
+expect_err 'mutator: kept from before the resume' "resumed run keeps the mutator section"
+expect_err 'time-to-bug: 2 trials' "resumed run: the same trials"
+J=$(ls "$TMP/res"/*.json 2>/dev/null | head -n 1)
+if [ -n "$J" ] && [ "$(jq '.parts' "$J")" = 2 ] &&
+	[ "$(jq '.time_to_bug.trials | length' "$J")" = 2 ] &&
+	[ "$(jq -r '.settings.configs | join(",")' "$J")" = lf-smart ] &&
+	[ "$(jq '.settings.cap_s' "$J")" = 3 ]; then
+	ok
+else
+	bad "resumed report: parts 2, 2 trials, the run's settings ($J)"
+fi
+
+# Resumed once more: nothing left to measure, every part counted.
+run $B --resume "$W" --keep
+expect_rc 0 "second resume"
+expect_err 'time-to-bug: 2 trials kept from before the resume|ttb: kept from before the resume' "second resume keeps the trials"
+if [ "$(jq '.parts' "$J")" = 3 ]; then ok; else bad "second resume: 3 parts"; fi
+
+# Settings that name other code: refused, nothing measured.
+sed -i 's/^COMMIT_START=.*/COMMIT_START="1 2"/' "$W/settings"
+run $B --resume "$W"
+expect_rc 1 "resume of a run that measured other code"
+expect_err 'measured other code' "resume of other code: message"
+rm -rf "$W"
+finish bench_resume
