@@ -4,7 +4,7 @@
 # corpus merged and minimised, every crash triaged into crashes/, and a report.
 #
 #   scripts/campaign.sh [--budget DURATION] [--jobs N] [--targets LIST]
-#                       [--out DIR] [--crashes DIR]
+#                       [--engines LIST] [--out DIR] [--crashes DIR]
 #                       [--sync-dir DIR --role main|secondary]
 #                       [--minimize-time SEC] [--sync-interval SEC]
 #   scripts/campaign.sh --resume DIR [--budget DURATION] [--jobs N]
@@ -12,6 +12,8 @@
 #
 # DURATION: 90s, 5m, 1h, 1h30m, or plain seconds (default 5m). --jobs: the
 # cores to use (default nproc). --targets: comma list (default all six).
+# --engines: comma list of afl and libfuzzer (default both; one alone gets
+# every job, as for measuring one engine or comparing them).
 # --out: default campaigns/<UTC time>/. --crashes: where triage files unique
 # crashes (default crashes/). --minimize-time: triage's per-crash minimisation
 # bound (default 30). --sync-interval: seconds between corpus exchanges and
@@ -20,7 +22,8 @@
 # The split of jobs (docs/CAMPAIGN.md, "Core split", with the measured
 # figures): C = min(targets, max(1, jobs/2)) targets run at a time, each with
 # jobs/C jobs (the remainder to the first ones); a target with k jobs runs
-# ceil(k/2) AFL++ instances and floor(k/2) libFuzzer processes. With more
+# ceil(k/2) AFL++ instances and floor(k/2) libFuzzer processes (all k of the
+# one engine under --engines afl or --engines libfuzzer). With more
 # targets than C they are time-sliced: groups of C targets in turn, slices
 # of at most 10 minutes, rotating until the budget is spent. The slice in
 # force is a function of the fuzzing time elapsed, so a resumed campaign
@@ -32,7 +35,8 @@
 #     artifacts in OUT/lf/<t>/artifacts/. A job whose runs keep crashing at
 #     once (3 runs ending in a crash within 30 s in one slice: a shallow
 #     known bug such as CF-291 in fuzz_interp_711) hands its core to one
-#     more AFL++ secondary, which keeps fuzzing past crashes.
+#     more AFL++ secondary, which keeps fuzzing past crashes (not under
+#     --engines libfuzzer: there it goes on restarting).
 #   AFL++: -o OUT/afl/<t> (or SYNC-DIR/<t>); instances main (-M, custom
 #     mutator, dictionary), cmplog (-c build/cmplog/<t> -l 2AT), smart
 #     (custom mutator only), asan (build/afl-asan/<t>), then power schedules
@@ -147,7 +151,7 @@ atomic_out() {
 
 # ---- options ---------------------------------------------------------------
 o_budget="" o_jobs="" o_targets="" o_out="" o_resume="" o_sync="" o_role=""
-o_crashes="" o_mtime="" o_syncint="" o_full=0
+o_crashes="" o_mtime="" o_syncint="" o_full=0 o_engines=""
 while [ $# -gt 0 ]; do
 	arg=$1
 	val=""
@@ -160,7 +164,7 @@ while [ $# -gt 0 ]; do
 	esac
 	case $arg in
 	--budget | --jobs | --targets | --out | --resume | --sync-dir | --role | \
-		--crashes | --minimize-time | --sync-interval)
+		--crashes | --minimize-time | --sync-interval | --engines)
 		[ $# -ge 2 ] || die "$arg needs a value (try --help)"
 		[ -n "$2" ] || die "$arg: empty value"
 		case $arg in
@@ -174,6 +178,7 @@ while [ $# -gt 0 ]; do
 		--crashes) o_crashes=$2 ;;
 		--minimize-time) o_mtime=$2 ;;
 		--sync-interval) o_syncint=$2 ;;
+		--engines) o_engines=$2 ;;
 		esac
 		shift 2
 		;;
@@ -212,7 +217,7 @@ if [ -n "$o_role" ]; then
 fi
 if [ -n "$o_resume" ]; then
 	for pair in "--targets:$o_targets" "--out:$o_out" "--sync-dir:$o_sync" \
-		"--role:$o_role" "--sync-interval:$o_syncint"; do
+		"--role:$o_role" "--sync-interval:$o_syncint" "--engines:$o_engines"; do
 		[ -z "${pair#*:}" ] || die "${pair%%:*} cannot change on --resume (the campaign keeps its own)"
 	done
 	[ -d "$o_resume" ] || die "--resume $o_resume: no such directory"
@@ -239,6 +244,27 @@ if [ -n "$o_targets" ]; then
 		TARGETS+=("$t")
 	done
 fi
+# ENGINES: "afl,libfuzzer", "afl" or "libfuzzer" (always in that order)
+parse_engines() { # LIST: the canonical form on stdout; fails on a bad list
+	local e a=0 l=0 el
+	IFS=, read -r -a el <<<"$1"
+	[ ${#el[@]} -gt 0 ] || return 1
+	for e in "${el[@]}"; do
+		case $e in
+		afl) [ $a = 0 ] || return 1; a=1 ;;
+		libfuzzer) [ $l = 0 ] || return 1; l=1 ;;
+		*) return 1 ;;
+		esac
+	done
+	if [ $a = 1 ] && [ $l = 1 ]; then echo afl,libfuzzer
+	elif [ $a = 1 ]; then echo afl
+	else echo libfuzzer; fi
+}
+ENGINES=afl,libfuzzer
+if [ -n "$o_engines" ]; then
+	ENGINES=$(parse_engines "$o_engines") ||
+		die "--engines '$o_engines': want a comma list of afl and libfuzzer, each at most once"
+fi
 for tool in jq flock setsid timeout sha1sum awk; do
 	command -v "$tool" >/dev/null || fail "$tool is not installed (make deps)"
 done
@@ -262,6 +288,8 @@ if [ -n "$o_resume" ]; then
 	[ -z "$o_crashes" ] || CRASHES=$(abspath "$o_crashes")
 	MTIME=${o_mtime:-$(jq -r '.minimize_time' "$STATE")}
 	SYNC_INT=$(jq -r '.sync_interval' "$STATE")
+	ENGINES=$(jq -r '(.engines // ["afl", "libfuzzer"]) | join(",")' "$STATE")
+	ENGINES=$(parse_engines "$ENGINES") || die "$STATE: bad engines list"
 	SYNC_DIR=$(jq -r '.sync_dir // ""' "$STATE")
 	ROLE=$(jq -r '.role // ""' "$STATE")
 	PREFIX=$(jq -r '.prefix // ""' "$STATE")
@@ -356,9 +384,11 @@ save_state() {
 		--arg sync "$SYNC_DIR" --arg role "$ROLE" --arg prefix "$PREFIX" \
 		--argjson runs "$RUNS" --arg prev "$PREV" --arg ts "$ts" \
 		--arg updated "$(now_iso)" --arg host "$HOST" --argjson pid $$ \
+		--arg engines "$ENGINES" \
 		'{version: 1, created: $created, updated: $updated, host: $host,
 		  pid: $pid, budget_s: $budget, elapsed_s: $elapsed, phase: $phase,
 		  runs: $runs, jobs: $jobs, targets: ($targets | split(" ")),
+		  engines: ($engines | split(",")),
 		  crashes: $crashes, minimize_time: $mtime, sync_interval: $syncint,
 		  sync_dir: (if $sync == "" then null else $sync end),
 		  role: (if $role == "" then null else $role end),
@@ -408,7 +438,11 @@ group_targets() { # G: the targets of group G, one a line
 # split K: "AFL LF" instance counts for a target with K jobs
 split_jobs() {
 	local k=$1 a
-	a=$(((k + 1) / 2))
+	case $ENGINES in
+	afl) a=$k ;;
+	libfuzzer) a=0 ;;
+	*) a=$(((k + 1) / 2)) ;;
+	esac
 	echo "$a $((k - a))"
 }
 
@@ -757,7 +791,7 @@ supervise() {
 				SL_FAIL[i]=$((SL_FAIL[i] + 1))
 				event "libFuzzer $t exited $rc after ${dur}s (log ${SL_LOG[$i]#"$OUT"/})"
 			fi
-			if [ "${SL_Q[$i]}" -ge $LF_QUICK_MAX ]; then
+			if [ "${SL_Q[$i]}" -ge $LF_QUICK_MAX ] && [ "$ENGINES" != libfuzzer ]; then
 				SL_E[i]=afl
 				next_afl_role "$t"
 				SL_R[i]=$NEXT_ROLE
@@ -1588,7 +1622,7 @@ report() {
 		--arg finished "$finished" --argjson budget "$BUDGET" --argjson elapsed "$ELAPSED" \
 		--argjson runs "$RUNS" --argjson jobs "$JOBS" --argjson nproc "$NPROC" \
 		--arg host "$HOST" --arg sync "$SYNC_DIR" --arg role "$ROLE" --arg prefix "$PREFIX" \
-		--arg crashes "$CRASHES" --arg prevdir "$PREV" \
+		--arg crashes "$CRASHES" --arg prevdir "$PREV" --arg engines "$ENGINES" \
 		--argjson conc "$CONC" --argjson ngroups "$NGROUPS" --argjson slice "$SLICE" \
 		--arg tlist "${TARGETS[*]}" --argjson triage_failed "${TRIAGE_FAILED:-0}" \
 		--arg covsum "$(cat "$OUT/coverage/summary-parsers.txt" 2>/dev/null || true)" \
@@ -1598,10 +1632,10 @@ report() {
 		 {schema: "chanfuzz-campaign-report/1",
 		  campaign: {id: $id, dir: $dir, host: $host, started: $created, finished: $finished,
 		    budget_s: $budget, fuzz_seconds: $elapsed, runs: $runs, jobs: $jobs, cores: $nproc,
-		    targets: $tl, crashes_dir: $crashes,
+		    targets: $tl, engines: ($engines | split(",")), crashes_dir: $crashes,
 		    sync: (if $sync == "" then null else {dir: $sync, role: $role, instance_prefix: $prefix} end)},
 		  schedule: {concurrent_targets: $conc, groups: $ngroups, slice_s: $slice,
-		    rule: "C = min(targets, max(1, jobs/2)) targets at a time; a target with k jobs: ceil(k/2) AFL++ + floor(k/2) libFuzzer; groups time-sliced"},
+		    rule: "C = min(targets, max(1, jobs/2)) targets at a time; a target with k jobs: ceil(k/2) AFL++ + floor(k/2) libFuzzer (all k of the one engine when only one is chosen); groups time-sliced"},
 		  totals: {libfuzzer_execs: ([$targets[].libfuzzer.execs] | add // 0),
 		    aflpp_execs: ([$targets[].aflpp.execs] | add // 0),
 		    crash_files: ([$targets[].crash_files] | add // 0),
@@ -1682,6 +1716,7 @@ markdown() {
 		"| started / finished | \($c.started) / \($c.finished) |",
 		"| fuzzing time | \($c.fuzz_seconds | dur) of a \($c.budget_s | dur) budget\(if $c.runs > 1 then " (in \($c.runs) runs: resumed)" else "" end) |",
 		"| targets | \($c.targets | join(", ")) |",
+		"| engines | \(($c.engines // ["afl", "libfuzzer"]) | map(if . == "afl" then "AFL++" else "libFuzzer" end) | join(", ")) |",
 		"| executions | libFuzzer \(.totals.libfuzzer_execs | h), AFL++ \(.totals.aflpp_execs | h) |",
 		"| source coverage of parsers/ | lines \(.coverage.parsers.lines | pc), regions \(.coverage.parsers.regions | pc) |",
 		"| crashes | \(.totals.crash_files) crash files, \(.totals.signatures) signature(s), \(.totals.new_signatures) new |",

@@ -1,6 +1,6 @@
 # campaign.sh - the nightly campaign (scripts/campaign.sh) end to end. Every
 # run is bounded by its own --budget (fuzzing time) and ends by itself; the
-# only waits are bounded polls. About 4-5 minutes on 2 cores:
+# only waits are bounded polls. About 5 minutes on 2 cores:
 #   - bad options and values: a message and exit 2;
 #   (a) one minute on fuzz_interp_711 and fuzz_parse: every report file is
 #       there and well-formed (report.json parses, report.sarif is SARIF
@@ -15,7 +15,9 @@
 #       --role main and one --role secondary: each instance syncs from the
 #       other (AFL++'s .synced/ entries). The secondary syncs from the main
 #       instance when it starts; the main instance syncs every 30 s
-#       (AFL_SYNC_TIME=1 halved for -M), hence its 60 s budget.
+#       (AFL_SYNC_TIME=1 halved for -M), hence its 60 s budget;
+#   (d) --engines afl and --engines libfuzzer: the one engine gets both jobs,
+#       the other none, and the report and state say which ran.
 # shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
@@ -51,6 +53,10 @@ bad_arg "resume with --targets" "cannot change on --resume" --resume "$TMP/notca
 echo x >"$TMP/notcampaign/file"
 bad_arg "out not empty" "not empty" --out "$TMP/notcampaign"
 bad_arg "bad minimize time" "minimize-time" --minimize-time 0
+bad_arg "unknown engine" "--engines 'afl,honggfuzz'" --engines afl,honggfuzz
+bad_arg "engine twice" "each at most once" --engines libfuzzer,libfuzzer
+bad_arg "empty engine" "want a comma list" --engines ,afl
+bad_arg "resume with --engines" "cannot change on --resume" --resume "$TMP/notcampaign" --engines afl
 run $C --help
 expect_rc 0 "--help"
 expect_out 'usage|scripts/campaign.sh \[--budget' "--help prints the usage"
@@ -73,7 +79,8 @@ done
 jq -e . "$A/report.json" >/dev/null 2>&1 && ok || bad "(a) report.json does not parse"
 jq -e '.schema == "chanfuzz-campaign-report/1" and .campaign.fuzz_seconds == 60
 	and (.targets | length) == 2 and .totals.libfuzzer_execs > 0 and .totals.aflpp_execs > 0
-	and .coverage.parsers.lines.percent > 0' "$A/report.json" >/dev/null 2>&1 && ok ||
+	and .coverage.parsers.lines.percent > 0
+	and .campaign.engines == ["afl", "libfuzzer"]' "$A/report.json" >/dev/null 2>&1 && ok ||
 	bad "(a) report.json content: $(jq -c '{c: .campaign.fuzz_seconds, t: .totals, cov: .coverage.parsers.lines}' "$A/report.json" 2>&1 | head -c 400)"
 jq -e '.version == "2.1.0" and (.runs | length) == 1' "$A/report.sarif" >/dev/null 2>&1 && ok ||
 	bad "(a) report.sarif is not SARIF 2.1.0"
@@ -193,4 +200,31 @@ grep -q -- "-M $main" "$TMP/c/main/logs/afl-fuzz_parse-$main.log" && ok || bad "
 grep -q -- "-S $sec" "$TMP/c/sec/logs/afl-fuzz_parse-$sec.log" && ok || bad "(c) secondary is not -S"
 jq -e '.campaign.sync.role == "secondary"' "$TMP/c/sec/report.json" >/dev/null && ok ||
 	bad "(c) the secondary's report does not record its role"
+
+# ---- (d) one engine alone: --engines gives it every job ---------------------
+# (the two run side by side: 4 fuzzers on 2 cores, enough to see the split)
+declare -A dpid=()
+for e in afl libfuzzer; do
+	$C --budget 15s --targets fuzz_parse --jobs 2 --engines $e --out "$TMP/d/$e" \
+		--crashes "$TMP/d/crashes-$e" --minimize-time 2 >"$TMP/d.$e.log" 2>&1 &
+	dpid[$e]=$!
+done
+for e in afl libfuzzer; do
+	rc=0
+	wait "${dpid[$e]}" || rc=$?
+	[ $rc = 0 ] && ok || { bad "(d) --engines $e exited $rc"; tail -n 20 "$TMP/d.$e.log"; }
+done
+R=$TMP/d/afl/report.json
+jq -e '.campaign.engines == ["afl"] and .totals.libfuzzer_execs == 0 and .totals.aflpp_execs > 0
+	and (.targets[0].aflpp.instances | length) == 2 and .targets[0].libfuzzer.runs == 0' "$R" >/dev/null 2>&1 &&
+	ok || bad "(d) --engines afl: $(jq -c '{e: .campaign.engines, t: .totals, i: [.targets[0].aflpp.instances[]?.name]}' "$R" 2>&1 | head -c 300)"
+R=$TMP/d/libfuzzer/report.json
+jq -e '.campaign.engines == ["libfuzzer"] and .totals.aflpp_execs == 0 and .totals.libfuzzer_execs > 0
+	and (.targets[0].aflpp.instances | length) == 0 and .targets[0].libfuzzer.runs >= 2' "$R" >/dev/null 2>&1 &&
+	ok || bad "(d) --engines libfuzzer: $(jq -c '{e: .campaign.engines, t: .totals, r: .targets[0].libfuzzer.runs}' "$R" 2>&1 | head -c 300)"
+jq -e '.engines == ["libfuzzer"]' "$TMP/d/libfuzzer/state.json" >/dev/null && ok ||
+	bad "(d) state.json does not keep the engines"
+grep -q 'fuzz_parse: 0 AFL++ + 2 libFuzzer' "$TMP/d/libfuzzer/campaign.log" && ok ||
+	bad "(d) libfuzzer alone: slice line $(grep -m1 'slice 1' "$TMP/d/libfuzzer/campaign.log")"
+grep -q '| engines | libFuzzer |' "$TMP/d/libfuzzer/report.md" && ok || bad "(d) report.md has no engines row"
 finish campaign
