@@ -198,7 +198,9 @@ ossfuzz:
 # Options through BENCH_ARGS="--trials 5 --cap 60 ..." (scripts/bench.sh
 # --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment;
 # BENCH_ARGS="--resume build/bench/runs/<stamp>.XXXX" carries on a run that
-# was interrupted (its settings, its finished sections and trials).
+# was interrupted (its settings, its finished sections and trials);
+# BENCH_ARGS="--checkpoint bench/runs/<name>" keeps the run's state there,
+# to commit and resume from another clone (a run in several sittings).
 #
 # Benchmark builds only: each planted defect is a -DCF_BENCH_BUG_<NAME>
 # switch (parsers/src, bench/cf_bench.h), never set in a default build;

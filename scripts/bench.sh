@@ -5,7 +5,7 @@
 #   scripts/bench.sh [--quick] [--trials N] [--cap SEC] [--tput SEC]
 #       [--afl-tput SEC] [--bugs LIST] [--configs LIST] [--crc on|off|both]
 #       [--crc-off-configs LIST] [--parallel N] [--only LIST] [--out DIR]
-#       [--keep] [--no-build]
+#       [--checkpoint DIR] [--keep] [--no-build]
 #   scripts/bench.sh --resume DIR [--parallel N] [--keep] [--no-build]
 #
 # Sections (--only picks some, comma-separated):
@@ -56,11 +56,24 @@
 # folder and prints the command that resumes it; the report's duration is
 # the sum of the parts.
 #
+# --checkpoint DIR keeps a copy of the run's state in DIR as it goes (the
+# settings, the parts, the finished sections and every trial's result: a
+# few hundred KB of text; each file written beside and renamed in), for a
+# run longer than one machine's window: commit or upload DIR, and
+# `--resume DIR` on another day or machine, from a clone of the same code,
+# copies the state into a new work folder and carries on, checkpointing
+# into DIR again. Relative paths (--out, --checkpoint) are taken from the
+# repository's root. bench/results/ and bench/runs/ (where checkpoints go)
+# are not part of the measured code.
+#
 # Exit status: 0, 1 on a failure (a bug-zoo check, a build, a resume of
 # another tree), 2 on bad usage, 130 when interrupted.
 set -euo pipefail
 export LC_ALL=C
 set -m # each background trial is its own process group (clean stops)
+# (The rest is one { } block: bash reads it whole before running it, so a
+# checkout that changes this file does not disturb a run in progress.)
+{
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -89,7 +102,7 @@ BASE_CONFIG=lf-bytes
 
 quick=0 keep=0 build=1
 trials='' cap='' tput='' afl_tput='' bugs='' configs='' crc='' only='' offcfg=''
-parallel=2 out=$ROOT/bench/results resume='' set_opts=''
+parallel=2 out=bench/results resume='' set_opts='' checkpoint=''
 
 posint() { # name value
 	[[ $2 =~ ^[1-9][0-9]{0,6}$ ]] || usage_die "$1 wants a positive integer, not '$2'"
@@ -117,7 +130,7 @@ while [ $# -gt 0 ]; do
 	--no-build) build=0 ;;
 	-h | --help) usage ;;
 	--trials | --cap | --tput | --afl-tput | --bugs | --configs | --crc | \
-		--crc-off-configs | --parallel | --only | --out | --resume)
+		--crc-off-configs | --parallel | --only | --out | --resume | --checkpoint)
 		[ $# -ge 2 ] || usage_die "$1 needs a value"
 		case $1 in --parallel | --resume) ;; *) set_opts+=" $1" ;; esac
 		case $1 in
@@ -133,6 +146,7 @@ while [ $# -gt 0 ]; do
 		--only) only=$2 ;;
 		--out) out=$2 ;;
 		--resume) resume=$2 ;;
+		--checkpoint) checkpoint=$2 ;;
 		esac
 		shift
 		;;
@@ -146,12 +160,19 @@ if [ -n "$resume" ]; then
 	[ -z "$set_opts" ] ||
 		usage_die "--resume takes the run's own settings; not with$set_opts"
 	[ -f "$resume/settings" ] ||
-		die "$resume: not a bench.sh work folder (no settings file)"
+		die "$resume: not a bench.sh work folder or checkpoint (no settings file)"
 	resume=$(cd "$resume" && pwd)
 	# trials cap tput afl_tput bugs configs crc offcfg only quick mode out
-	# STAMP COMMIT_START COMMIT_DESC (written by the run that started it)
+	# checkpoint STAMP COMMIT_START COMMIT_DESC (written by the run that
+	# started it; checkpoint only by newer runs)
+	checkpoint=''
 	# shellcheck source=/dev/null
 	. "$resume/settings"
+	# a checkpoint (not a work folder): it stays where it is, the run goes
+	# on in a new work folder and keeps checkpointing there
+	if [ -f "$resume/.checkpoint" ]; then
+		checkpoint=$resume
+	fi
 fi
 mode=${mode:-full}
 if [ -z "$resume" ] && { [ -n "$trials$cap$bugs$configs$crc" ] ||
@@ -200,17 +221,29 @@ done
 
 # What the builds and the method come from (not docs/ or tests/): a resumed
 # run must measure the same code. Git tree ids plus the uncommitted diff.
+# Results and checkpoints (bench/results, bench/runs) are not code.
 MEASURED_PATHS=(parsers harness bench tools scripts Makefile)
+NOT_MEASURED=(':(exclude)bench/results' ':(exclude)bench/runs')
 tree_id() {
 	printf '%s %s\n' \
-		"$(git ls-tree HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null | cksum | cut -d' ' -f1)" \
-		"$(git diff HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null | cksum | cut -d' ' -f1)"
+		"$(git ls-tree -r HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null |
+			grep -v -e $'\tbench/results/' -e $'\tbench/runs/' | cksum | cut -d' ' -f1)" \
+		"$(git diff HEAD -- "${MEASURED_PATHS[@]}" "${NOT_MEASURED[@]}" 2>/dev/null | cksum | cut -d' ' -f1)"
 }
 DAY=$(date -u +%Y-%m-%d)
 if [ -n "$resume" ]; then
-	WORK=$resume
 	[ "$(tree_id)" = "$COMMIT_START" ] ||
-		die "the run in $WORK measured other code ($COMMIT_START: checksums of ${MEASURED_PATHS[*]} and their uncommitted diff; now $(tree_id)): check out the commit it started at (its report names it), or start a new run"
+		die "the run in $resume measured other code ($COMMIT_START: checksums of ${MEASURED_PATHS[*]} and their uncommitted diff; now $(tree_id)): check out the commit it started at (its report names it, $COMMIT_DESC), or start a new run"
+	if [ "$checkpoint" = "$resume" ]; then
+		mkdir -p "$ROOT/build/bench/runs"
+		WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
+		(cd "$resume" && find . \( -name settings -o -name 'part.*' -o -name 'section.*' \
+			-o -name result \) -type f ! -name '*.tmp*' -print0 | xargs -0 -r cp --parents -t "$WORK") ||
+			die "$resume: cannot copy the checkpoint into $WORK"
+		note "resuming checkpoint $resume in $WORK ($(find "$WORK/ttb" -name result 2>/dev/null | wc -l) trial results)"
+	else
+		WORK=$resume
+	fi
 else
 	STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 	COMMIT_START=$(tree_id)
@@ -221,7 +254,7 @@ else
 	mkdir -p "$ROOT/build/bench/runs"
 	WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
 	declare -p trials cap tput afl_tput bugs configs crc offcfg only quick mode \
-		out STAMP COMMIT_START COMMIT_DESC | sed 's/^declare -[-a-zA-Z]* //' >"$WORK/settings.tmp"
+		out checkpoint STAMP COMMIT_START COMMIT_DESC | sed 's/^declare -[-a-zA-Z]* //' >"$WORK/settings.tmp"
 	mv "$WORK/settings.tmp" "$WORK/settings"
 fi
 # One file per part (a run and each resume): start (after the builds),
@@ -232,6 +265,27 @@ PART_START=$(date +%s.%N)
 alive() {
 	printf '%s %s %s\n' "$PART_START" "$(date +%s.%N)" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$PART.tmp"
 	mv -f "$PART.tmp" "$PART"
+	save_checkpoint
+}
+# save_checkpoint: the state files of WORK into the checkpoint folder, each
+# new or changed one copied beside and renamed in (trial results, once
+# there, do not change: copied once).
+save_checkpoint() {
+	local f
+	[ -n "$checkpoint" ] || return 0
+	mkdir -p "$checkpoint" || { note "checkpoint $checkpoint: cannot create it"; return 0; }
+	for f in "$WORK"/settings "$WORK"/part.* "$WORK"/section.* "$WORK"/ttb/*/result; do
+		[ -f "$f" ] || continue
+		case $f in *.tmp*) continue ;; esac
+		local rel=${f#"$WORK"/}
+		case $rel in
+		ttb/*) [ ! -f "$checkpoint/$rel" ] || continue ;;
+		*) ! cmp -s -- "$f" "$checkpoint/$rel" || continue ;;
+		esac
+		mkdir -p "$(dirname -- "$checkpoint/$rel")"
+		cp -- "$f" "$checkpoint/$rel.tmp" && mv -f -- "$checkpoint/$rel.tmp" "$checkpoint/$rel"
+	done
+	[ -f "$checkpoint/.checkpoint" ] || : >"$checkpoint/.checkpoint"
 }
 alive
 PIDS=()
@@ -246,6 +300,7 @@ cleanup() {
 	elif [ -d "$WORK/ttb" ] || [ -n "$(find "$WORK" -maxdepth 1 -name 'section.*' -print -quit 2>/dev/null)" ]; then
 		alive
 		note "unfinished: resume with scripts/bench.sh --resume ${WORK#"$ROOT"/}"
+		[ -z "$checkpoint" ] || note "(or elsewhere, from a clone of the same code: scripts/bench.sh --resume ${checkpoint#"$ROOT"/})"
 	elif [ "$keep" = 0 ]; then
 		rm -rf -- "$WORK"
 	fi
@@ -644,6 +699,7 @@ time_to_bug() {
 	[ "$(wc -l <"$TTB_TSV")" = "${#jobs[@]}" ] ||
 		note "time-to-bug: $(wc -l <"$TTB_TSV") results for ${#jobs[@]} trials"
 	sort -t"$(printf '\t')" -k1,1 -k2,2r -k3,3 -k4,4n -o "$TTB_TSV" "$TTB_TSV"
+	TTB_N=$(wc -l <"$TTB_TSV")
 	awk -v cap="$cap" -v base="$BASE_CONFIG" -f scripts/bench-stats.awk \
 		"$TTB_TSV" >"$WORK/cells.tsv"
 }
@@ -754,13 +810,14 @@ section() { # NAME FUNCTION VARIABLE...
 	alive
 }
 for sec in check:check_zoo:CHECK_ROWS tput:throughput:TPUT_ROWS:SMART_ROWS \
-	mutator:mutator:MUTSTAT ttb:time_to_bug:TTB_TSV regress:regress:REGRESS \
+	mutator:mutator:MUTSTAT ttb:time_to_bug:TTB_N regress:regress:REGRESS \
 	scaling:scaling:SCALING; do
 	IFS=: read -r -a f <<<"$sec"
 	want "${f[0]}" || continue
 	section "${f[@]}"
 	# shellcheck source=/dev/null
 	. "$WORK/section.${f[0]}"
+	TTB_TSV=$WORK/trials.tsv # (an older section.ttb names its own path)
 done
 LOAD_END=$(load)
 UPTIME_END=$(uptime)
@@ -773,3 +830,5 @@ LOAD_START=$(sort -n "$WORK"/part.* | head -n 1 | cut -d' ' -f3-)
 # ---- report ----------------------------------------------------------------------
 . "$ROOT/scripts/bench-report.sh"
 FINISHED=1
+exit
+}

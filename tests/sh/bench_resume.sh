@@ -2,7 +2,9 @@
 # and carries on with --resume: a tiny run (one defect, one configuration,
 # 2 trials of 3 s) is stopped with SIGTERM during its first trial, resumed
 # to the end, resumed again (everything kept), and refused when the
-# settings name other code or when settings are given on the command line.
+# settings name other code or when settings are given on the command line;
+# then a run with --checkpoint, stopped, its work folder deleted, resumed
+# from the checkpoint alone.
 . "$(dirname "$0")/../lib.sh"
 B=scripts/bench.sh
 export BENCH_TRIALS='' BENCH_CAP='' BENCH_TPUT=''
@@ -15,22 +17,28 @@ run $B --resume "$TMP/nowhere"
 expect_rc 1 "--resume of a folder that is not a run"
 expect_err 'not a bench.sh work folder' "--resume of a folder that is not a run: message"
 
+# stop_in_first_trial ARGS...: start a run, SIGTERM it during its first
+# trial; W is its work folder, RC its exit status, ERR its stderr.
+stop_in_first_trial() {
+	$B "$@" >"$TMP/run1.out" 2>"$TMP/run1.err" &
+	local pid=$!
+	W=''
+	for _ in $(seq 1 3000); do # up to 300 s (the first run builds)
+		W=$(sed -n 's/.*work folder \([^;]*\);.*/\1/p' "$TMP/run1.err")
+		[ -n "$W" ] && [ -d "$W/ttb" ] && break
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -TERM $pid 2>/dev/null
+	RC=0
+	wait $pid || RC=$?
+	cp "$TMP/run1.err" "$ERR"
+	: >"$OUT"
+}
+TINY=(--only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart --crc on --parallel 1)
+
 # The run, stopped during its first trial.
-$B --only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart \
-	--crc on --parallel 1 --keep --out "$TMP/res" >"$TMP/run1.out" 2>"$TMP/run1.err" &
-pid=$!
-W=''
-for _ in $(seq 1 3000); do # up to 300 s (the first run builds)
-	W=$(sed -n 's/.*work folder \([^;]*\);.*/\1/p' "$TMP/run1.err")
-	[ -n "$W" ] && [ -d "$W/ttb" ] && break
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.1
-done
-kill -TERM $pid 2>/dev/null
-RC=0
-wait $pid || RC=$?
-cp "$TMP/run1.err" "$ERR"
-: >"$OUT"
+stop_in_first_trial "${TINY[@]}" --keep --out "$TMP/res"
 expect_rc 130 "bench.sh stopped with SIGTERM"
 expect_err 'unfinished: resume with scripts/bench.sh --resume build/bench/runs/' "stopped run: resume hint"
 if [ -n "$W" ] && [ -f "$W/settings" ] && [ -f "$W/section.mutator" ]; then ok; else bad "stopped run: work folder $W with settings and section.mutator"; fi
@@ -63,4 +71,28 @@ run $B --resume "$W"
 expect_rc 1 "resume of a run that measured other code"
 expect_err 'measured other code' "resume of other code: message"
 rm -rf "$W"
+
+# A checkpointed run, stopped, its work folder gone (another machine):
+# resumed from the checkpoint alone.
+stop_in_first_trial "${TINY[@]}" --out "$TMP/res2" --checkpoint "$TMP/ckpt"
+expect_rc 130 "checkpointed run stopped with SIGTERM"
+expect_err "or elsewhere, from a clone of the same code: scripts/bench.sh --resume $TMP/ckpt" "stopped run: checkpoint hint"
+for f in .checkpoint settings section.mutator; do
+	if [ -f "$TMP/ckpt/$f" ]; then ok; else bad "checkpoint: $f missing"; fi
+done
+if [ -n "$(ls "$TMP/ckpt"/part.* 2>/dev/null)" ]; then ok; else bad "checkpoint: no part file"; fi
+rm -rf "$W"
+run $B --resume "$TMP/ckpt"
+expect_rc 0 "resumed from the checkpoint"
+expect_err "resuming checkpoint $TMP/ckpt in .*build/bench/runs/" "resume from a checkpoint: a new work folder"
+expect_err 'mutator: kept from before the resume' "resume from a checkpoint keeps the mutator section"
+J=$(ls "$TMP/res2"/*.json 2>/dev/null | head -n 1)
+if [ -n "$J" ] && [ "$(jq '.parts' "$J")" = 2 ] && [ "$(jq '.time_to_bug.trials | length' "$J")" = 2 ]; then
+	ok
+else
+	bad "report of the run resumed from a checkpoint: parts 2, 2 trials ($J)"
+fi
+n=$(find "$TMP/ckpt/ttb" -name result 2>/dev/null | wc -l)
+if [ "$n" = 2 ]; then ok; else bad "checkpoint after the end: $n trial results, want 2"; fi
+if [ -z "$(find "$TMP/ckpt" -name '*.tmp*')" ]; then ok; else bad "checkpoint: temporary files left"; fi
 finish bench_resume
