@@ -223,12 +223,36 @@ done
 # run must measure the same code. Git tree ids plus the uncommitted diff.
 # Results and checkpoints (bench/results, bench/runs) are not code.
 MEASURED_PATHS=(parsers harness bench tools scripts Makefile)
-NOT_MEASURED=(':(exclude)bench/results' ':(exclude)bench/runs')
+NOT_MEASURED=(bench/results bench/runs)
 tree_id() {
+	local d skip=() excl=()
+	for d in "${NOT_MEASURED[@]}"; do
+		skip+=(-e $'\t'"$d/")
+		excl+=(":(exclude)$d")
+	done
 	printf '%s %s\n' \
 		"$(git ls-tree -r HEAD -- "${MEASURED_PATHS[@]}" 2>/dev/null |
-			grep -v -e $'\tbench/results/' -e $'\tbench/runs/' | cksum | cut -d' ' -f1)" \
-		"$(git diff HEAD -- "${MEASURED_PATHS[@]}" "${NOT_MEASURED[@]}" 2>/dev/null | cksum | cut -d' ' -f1)"
+			grep -v "${skip[@]}" | cksum | cut -d' ' -f1)" \
+		"$(git diff HEAD -- "${MEASURED_PATHS[@]}" "${excl[@]}" 2>/dev/null | cksum | cut -d' ' -f1)"
+}
+# copy_state SRC DST: a run's state (settings, part files, finished
+# sections, trial results) from one folder to another, each new or changed
+# file copied beside and renamed in (a trial's result never changes once
+# written: copied once).
+copy_state() {
+	local src=$1 dst=$2 f rel
+	mkdir -p "$dst" || return 1
+	for f in "$src"/settings "$src"/part.* "$src"/section.* "$src"/ttb/*/result; do
+		[ -f "$f" ] || continue
+		case $f in *.tmp*) continue ;; esac
+		rel=${f#"$src"/}
+		case $rel in
+		ttb/*) [ ! -f "$dst/$rel" ] || continue ;;
+		*) ! cmp -s -- "$f" "$dst/$rel" || continue ;;
+		esac
+		mkdir -p "$(dirname -- "$dst/$rel")" &&
+			cp -- "$f" "$dst/$rel.tmp" && mv -f -- "$dst/$rel.tmp" "$dst/$rel" || return 1
+	done
 }
 DAY=$(date -u +%Y-%m-%d)
 if [ -n "$resume" ]; then
@@ -237,9 +261,7 @@ if [ -n "$resume" ]; then
 	if [ "$checkpoint" = "$resume" ]; then
 		mkdir -p "$ROOT/build/bench/runs"
 		WORK=$(mktemp -d "$ROOT/build/bench/runs/$STAMP.XXXX")
-		(cd "$resume" && find . \( -name settings -o -name 'part.*' -o -name 'section.*' \
-			-o -name result \) -type f ! -name '*.tmp*' -print0 | xargs -0 -r cp --parents -t "$WORK") ||
-			die "$resume: cannot copy the checkpoint into $WORK"
+		copy_state "$resume" "$WORK" || die "$resume: cannot copy the checkpoint into $WORK"
 		note "resuming checkpoint $resume in $WORK ($(find "$WORK/ttb" -name result 2>/dev/null | wc -l) trial results)"
 	else
 		WORK=$resume
@@ -267,24 +289,10 @@ alive() {
 	mv -f "$PART.tmp" "$PART"
 	save_checkpoint
 }
-# save_checkpoint: the state files of WORK into the checkpoint folder, each
-# new or changed one copied beside and renamed in (trial results, once
-# there, do not change: copied once).
+# save_checkpoint: the state of WORK into the checkpoint folder.
 save_checkpoint() {
-	local f
 	[ -n "$checkpoint" ] || return 0
-	mkdir -p "$checkpoint" || { note "checkpoint $checkpoint: cannot create it"; return 0; }
-	for f in "$WORK"/settings "$WORK"/part.* "$WORK"/section.* "$WORK"/ttb/*/result; do
-		[ -f "$f" ] || continue
-		case $f in *.tmp*) continue ;; esac
-		local rel=${f#"$WORK"/}
-		case $rel in
-		ttb/*) [ ! -f "$checkpoint/$rel" ] || continue ;;
-		*) ! cmp -s -- "$f" "$checkpoint/$rel" || continue ;;
-		esac
-		mkdir -p "$(dirname -- "$checkpoint/$rel")"
-		cp -- "$f" "$checkpoint/$rel.tmp" && mv -f -- "$checkpoint/$rel.tmp" "$checkpoint/$rel"
-	done
+	copy_state "$WORK" "$checkpoint" || note "checkpoint $checkpoint: cannot write it"
 	[ -f "$checkpoint/.checkpoint" ] || : >"$checkpoint/.checkpoint"
 }
 alive
@@ -817,7 +825,6 @@ for sec in check:check_zoo:CHECK_ROWS tput:throughput:TPUT_ROWS:SMART_ROWS \
 	section "${f[@]}"
 	# shellcheck source=/dev/null
 	. "$WORK/section.${f[0]}"
-	TTB_TSV=$WORK/trials.tsv # (an older section.ttb names its own path)
 done
 LOAD_END=$(load)
 UPTIME_END=$(uptime)

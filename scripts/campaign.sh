@@ -1716,7 +1716,7 @@ markdown() {
 		"| started / finished | \($c.started) / \($c.finished) |",
 		"| fuzzing time | \($c.fuzz_seconds | dur) of a \($c.budget_s | dur) budget\(if $c.runs > 1 then " (in \($c.runs) runs: resumed)" else "" end) |",
 		"| targets | \($c.targets | join(", ")) |",
-		"| engines | \(($c.engines // ["afl", "libfuzzer"]) | map(if . == "afl" then "AFL++" else "libFuzzer" end) | join(", ")) |",
+		"| engines | \($c.engines | map(if . == "afl" then "AFL++" else "libFuzzer" end) | join(", ")) |",
 		"| executions | libFuzzer \(.totals.libfuzzer_execs | h), AFL++ \(.totals.aflpp_execs | h) |",
 		"| source coverage of parsers/ | lines \(.coverage.parsers.lines | pc), regions \(.coverage.parsers.regions | pc) |",
 		"| crashes | \(.totals.crash_files) crash files, \(.totals.signatures) signature(s), \(.totals.new_signatures) new |",
