@@ -215,7 +215,7 @@ want() { in_list "$1" "$only"; }
 mkdir -p "$out" 2>/dev/null || die "$out: cannot create the results folder"
 [ -w "$out" ] || die "$out: not writable"
 
-for cmd in taskset awk timeout afl-fuzz make jq git; do
+for cmd in taskset awk timeout pgrep afl-fuzz make jq git; do
 	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (run: make deps)"
 done
 
@@ -296,13 +296,26 @@ save_checkpoint() {
 	[ -f "$checkpoint/.checkpoint" ] || : >"$checkpoint/.checkpoint"
 }
 alive
-PIDS=()
 FINISHED=0
-cleanup() {
-	local p
-	for p in "${PIDS[@]+"${PIDS[@]}"}"; do
-		kill -TERM -- "-$p" 2>/dev/null || true
+# stop_children: a time-to-bug trial is a subshell of this script whose
+# fuzzer runs under timeout, and timeout puts itself in a process group of
+# its own, so stopping our group would leave the fuzzer running to its cap.
+# Each child is frozen, its children noted, then it is stopped (so it writes
+# no result) and the group of each of its children after it.
+stop_children() {
+	local c g kids
+	for c in $(pgrep -P $$ 2>/dev/null); do
+		kill -STOP "$c" 2>/dev/null || continue
+		kids=$(pgrep -P "$c" 2>/dev/null || true)
+		kill -TERM "$c" 2>/dev/null || true
+		kill -CONT "$c" 2>/dev/null || true
+		for g in $kids; do
+			kill -TERM -- "-$g" 2>/dev/null || kill -TERM "$g" 2>/dev/null || true
+		done
 	done
+}
+cleanup() {
+	stop_children
 	if [ "$FINISHED" = 1 ]; then
 		if [ "$keep" = 0 ]; then rm -rf -- "$WORK"; fi
 	elif [ -d "$WORK/ttb" ] || [ -n "$(find "$WORK" -maxdepth 1 -name 'section.*' -print -quit 2>/dev/null)" ]; then
@@ -699,7 +712,6 @@ time_to_bug() {
 		[ "$parallel" = 1 ] && cpu=$(idle_core)
 		trial "$b" "$c" "$cfg" "$n" "$cpu" "$WORK/ttb/$id" >/dev/null 2>&1 &
 		slot_pid[slot]=$!
-		PIDS+=($!)
 	done
 	wait || true
 	[ "$kept" = 0 ] || note "time-to-bug: $kept trials kept from before the resume"

@@ -22,6 +22,7 @@ need=(
 	"unzip:unzip"
 	"jq:jq"
 	"gdb:gdb"
+	"pgrep:procps"
 )
 # --packages: print every package the project needs (for .ci/run).
 if [ "${1:-}" = --packages ]; then

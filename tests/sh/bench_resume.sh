@@ -4,7 +4,8 @@
 # to the end, resumed again (everything kept), and refused when the
 # settings name other code or when settings are given on the command line;
 # then a run with --checkpoint, stopped, its work folder deleted, resumed
-# from the checkpoint alone.
+# from the checkpoint alone; last, a run stopped while a trial's fuzzer
+# runs leaves no fuzzer behind.
 . "$(dirname "$0")/../lib.sh"
 B=scripts/bench.sh
 export BENCH_TRIALS='' BENCH_CAP='' BENCH_TPUT=''
@@ -17,15 +18,21 @@ run $B --resume "$TMP/nowhere"
 expect_rc 1 "--resume of a folder that is not a run"
 expect_err 'not a bench.sh work folder' "--resume of a folder that is not a run: message"
 
-# stop_in_first_trial ARGS...: start a run, SIGTERM it during its first
-# trial; W is its work folder, RC its exit status, ERR its stderr.
-stop_in_first_trial() {
+# stop_run UNTIL ARGS...: start a run, SIGTERM it as soon as the function
+# UNTIL (which sees W) succeeds; W is its work folder, SEEN 1 if UNTIL
+# succeeded, RC its exit status, ERR its stderr.
+stop_run() {
+	local until=$1
+	shift
 	$B "$@" >"$TMP/run1.out" 2>"$TMP/run1.err" &
 	local pid=$!
-	W=''
+	W='' SEEN=0
 	for _ in $(seq 1 3000); do # up to 300 s (the first run builds)
 		W=$(sed -n 's/.*work folder \([^;]*\);.*/\1/p' "$TMP/run1.err")
-		[ -n "$W" ] && [ -d "$W/ttb" ] && break
+		if [ -n "$W" ] && $until; then
+			SEEN=1
+			break
+		fi
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.1
 	done
@@ -35,10 +42,12 @@ stop_in_first_trial() {
 	cp "$TMP/run1.err" "$ERR"
 	: >"$OUT"
 }
+in_first_trial() { [ -d "$W/ttb" ]; }
+fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
 TINY=(--only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart --crc on --parallel 1)
 
 # The run, stopped during its first trial.
-stop_in_first_trial "${TINY[@]}" --keep --out "$TMP/res"
+stop_run in_first_trial "${TINY[@]}" --keep --out "$TMP/res"
 expect_rc 130 "bench.sh stopped with SIGTERM"
 expect_err 'unfinished: resume with scripts/bench.sh --resume build/bench/runs/' "stopped run: resume hint"
 if [ -n "$W" ] && [ -f "$W/settings" ] && [ -f "$W/section.mutator" ]; then ok; else bad "stopped run: work folder $W with settings and section.mutator"; fi
@@ -74,7 +83,7 @@ rm -rf "$W"
 
 # A checkpointed run, stopped, its work folder gone (another machine):
 # resumed from the checkpoint alone.
-stop_in_first_trial "${TINY[@]}" --out "$TMP/res2" --checkpoint "$TMP/ckpt"
+stop_run in_first_trial "${TINY[@]}" --out "$TMP/res2" --checkpoint "$TMP/ckpt"
 expect_rc 130 "checkpointed run stopped with SIGTERM"
 expect_err "or elsewhere, from a clone of the same code: scripts/bench.sh --resume $TMP/ckpt" "stopped run: checkpoint hint"
 for f in .checkpoint settings section.mutator; do
@@ -95,4 +104,22 @@ fi
 n=$(find "$TMP/ckpt/ttb" -name result 2>/dev/null | wc -l)
 if [ "$n" = 2 ]; then ok; else bad "checkpoint after the end: $n trial results, want 2"; fi
 if [ -z "$(find "$TMP/ckpt" -name '*.tmp*')" ]; then ok; else bad "checkpoint: temporary files left"; fi
+rm -rf "$W"
+
+# Stopped while a trial's fuzzer runs (timeout gives it a process group of
+# its own): the fuzzer goes with bench.sh, not at its cap, and the cut trial
+# leaves no result.
+stop_run fuzzer_runs --only ttb --trials 1 --cap 60 --bugs count \
+	--configs lf-bytes --crc on --parallel 1 --out "$TMP/res3"
+if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped during a trial: fuzzer seen $SEEN, exit $RC (want 1, 130)"; fi
+left=1
+for _ in $(seq 1 20); do # 2 s
+	pgrep -f -- "$W/ttb/" >/dev/null || { left=0; break; }
+	sleep 0.1
+done
+if [ "$left" = 0 ]; then ok; else bad "fuzzers of $W/ttb still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/ttb/" | head -n 3)"; fi
+n=$(find "$W/ttb" -name result 2>/dev/null | wc -l)
+if [ "$n" = 0 ]; then ok; else bad "the cut trial wrote a result"; fi
+pkill -TERM -f -- "$W/ttb/" 2>/dev/null || true
+rm -rf "$W"
 finish bench_resume
