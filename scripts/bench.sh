@@ -366,18 +366,25 @@ UPTIME_START=$(uptime)
 note "mode $mode; work folder $WORK; load $LOAD_START"
 
 # ---- builds ----------------------------------------------------------------
-need=(build/bench/bench_tool build/bench/fuzz_noop build/bench/afl_noop)
-for t in $TARGETS; do
-	need+=("build/fuzz/$t" "build/fuzz/${t}_smart" "build/afl/$t")
-done
-need+=(build/afl/cf_mutator.so)
-for b in $bugs; do
-	for c in $crcs; do
-		v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
-		need+=("build/bench/$v/fuzz/$t" "build/bench/$v/fuzz/${t}_smart"
-			"build/bench/$v/afl/$t" "build/bench/$v/cmplog/$t")
+# Only what the chosen sections run (scaling's campaigns build their own).
+need=()
+if want tput; then
+	need+=(build/bench/fuzz_noop build/bench/afl_noop)
+	for t in $TARGETS; do
+		need+=("build/fuzz/$t" "build/fuzz/${t}_smart" "build/afl/$t")
 	done
-done
+fi
+if want mutator || want check; then need+=(build/bench/bench_tool); fi
+if want ttb; then
+	need+=(build/afl/cf_mutator.so)
+	for b in $bugs; do
+		for c in $crcs; do
+			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+			need+=("build/bench/$v/fuzz/$t" "build/bench/$v/fuzz/${t}_smart"
+				"build/bench/$v/afl/$t" "build/bench/$v/cmplog/$t")
+		done
+	done
+fi
 # The check covers every defect whatever the run measures.
 if want check; then
 	for b in $ALL_BUGS; do
@@ -398,14 +405,16 @@ if [ "$build" = 1 ]; then
 	make --no-print-directory -s -j"$(nproc)" build/cftool >/dev/null ||
 		die "build failed: build/cftool"
 	make --no-print-directory -s corpus >/dev/null || die "make corpus failed"
-	mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
-	make --no-print-directory -s -j"$(nproc)" "${need[@]}" >"$WORK/build.log" 2>&1 ||
-		{ tail -n 30 "$WORK/build.log" >&2; die "build failed (log above)"; }
+	if [ ${#need[@]} -gt 0 ]; then
+		mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+		make --no-print-directory -s -j"$(nproc)" "${need[@]}" >"$WORK/build.log" 2>&1 ||
+			{ tail -n 30 "$WORK/build.log" >&2; die "build failed (log above)"; }
+	fi
 	BUILD_S=$(awk -v a="$T_BUILD" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 else
 	BUILD_S=0
 fi
-for f in "${need[@]}"; do [ -e "$f" ] || die "$f missing (run: make bench-build)"; done
+for f in "${need[@]+"${need[@]}"}"; do [ -e "$f" ] || die "$f missing (run: make bench-build)"; done
 T_BENCH=$(now)
 # The benchmark part starts now: builds are not counted.
 PART_START=$T_BENCH
