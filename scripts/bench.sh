@@ -70,7 +70,7 @@
 # another tree), 2 on bad usage, 130 when interrupted.
 set -euo pipefail
 export LC_ALL=C
-set -m # each background trial is its own process group (clean stops)
+set -m # background jobs in groups of their own: a Ctrl-C reaches bench.sh, whose cleanup stops them all
 # (The rest is one { } block: bash reads it whole before running it, so a
 # checkout that changes this file does not disturb a run in progress.)
 {
@@ -297,22 +297,27 @@ save_checkpoint() {
 }
 alive
 FINISHED=0
-# stop_children: a time-to-bug trial is a subshell of this script whose
-# fuzzer runs under timeout, and timeout puts itself in a process group of
-# its own, so stopping our group would leave the fuzzer running to its cap.
-# Each child is frozen, its children noted, then it is stopped (so it writes
-# no result) and the group of each of its children after it.
+# stop_children: stop every process this script started, however deep.
+# A section runs in a child, a trial in a child of that, its fuzzer under
+# timeout in a process group of its own (signalling our groups would miss
+# it). Each process is frozen before its children are listed (so none
+# escapes by forking), then all get SIGTERM and run on to handle it; a trial
+# stopped so writes no result.
 stop_children() {
-	local c g kids
-	for c in $(pgrep -P $$ 2>/dev/null); do
-		kill -STOP "$c" 2>/dev/null || continue
-		kids=$(pgrep -P "$c" 2>/dev/null || true)
-		kill -TERM "$c" 2>/dev/null || true
-		kill -CONT "$c" 2>/dev/null || true
-		for g in $kids; do
-			kill -TERM -- "-$g" 2>/dev/null || kill -TERM "$g" 2>/dev/null || true
+	local p depth all=() level=() next=()
+	mapfile -t level < <(pgrep -P $$ 2>/dev/null || true)
+	for ((depth = 0; depth < 16 && ${#level[@]} > 0; depth++)); do
+		next=()
+		for p in "${level[@]}"; do
+			kill -STOP "$p" 2>/dev/null || continue
+			all+=("$p")
+			mapfile -t -O "${#next[@]}" next < <(pgrep -P "$p" 2>/dev/null || true)
 		done
+		level=("${next[@]+"${next[@]}"}")
 	done
+	[ ${#all[@]} -gt 0 ] || return 0
+	kill -TERM "${all[@]}" 2>/dev/null || true
+	kill -CONT "${all[@]}" 2>/dev/null || true
 }
 cleanup() {
 	stop_children
@@ -833,8 +838,17 @@ section() { # NAME FUNCTION VARIABLE...
 		note "$name: kept from before the resume"
 		return 0
 	fi
-	"$fn"
-	declare -p "$@" | sed 's/^declare -\([-a-zA-Z]*\) /declare -g\1 /; s/^declare -g- /declare -g /' >"$WORK/section.$name.tmp"
+	# In a child that bench.sh waits for: bash runs a trap only once a
+	# foreground command has ended but interrupts `wait`, so a signal stops
+	# a run at once, not at the end of a 60 s campaign. The section's
+	# variables come back through its file.
+	(
+		"$fn"
+		declare -p "$@" | sed 's/^declare -\([-a-zA-Z]*\) /declare -g\1 /; s/^declare -g- /declare -g /' >"$WORK/section.$name.tmp"
+	) </dev/null &
+	local rc=0
+	wait $! || rc=$?
+	[ "$rc" = 0 ] || exit "$rc"
 	mv "$WORK/section.$name.tmp" "$WORK/section.$name"
 	alive
 }

@@ -4,8 +4,8 @@
 # to the end, resumed again (everything kept), and refused when the
 # settings name other code or when settings are given on the command line;
 # then a run with --checkpoint, stopped, its work folder deleted, resumed
-# from the checkpoint alone; last, a run stopped while a trial's fuzzer
-# runs leaves no fuzzer behind.
+# from the checkpoint alone; last, runs stopped while a trial's fuzzer
+# runs and during a throughput window end at once and leave no fuzzer.
 . "$(dirname "$0")/../lib.sh"
 B=scripts/bench.sh
 export BENCH_TRIALS='' BENCH_CAP='' BENCH_TPUT=''
@@ -20,7 +20,8 @@ expect_err 'not a bench.sh work folder' "--resume of a folder that is not a run:
 
 # stop_run UNTIL ARGS...: start a run, SIGTERM it as soon as the function
 # UNTIL (which sees W) succeeds; W is its work folder, SEEN 1 if UNTIL
-# succeeded, RC its exit status, ERR its stderr.
+# succeeded, RC its exit status, STOP_S the seconds from the signal to its
+# end, ERR its stderr.
 stop_run() {
 	local until=$1
 	shift
@@ -36,11 +37,22 @@ stop_run() {
 		kill -0 $pid 2>/dev/null || break
 		sleep 0.1
 	done
+	local k0
+	k0=$(date +%s.%N)
 	kill -TERM $pid 2>/dev/null
 	RC=0
 	wait $pid || RC=$?
+	STOP_S=$(awk -v a="$k0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	cp "$TMP/run1.err" "$ERR"
 	: >"$OUT"
+}
+# gone PATTERN: no process's command line has PATTERN, within 2 s.
+gone() {
+	for _ in $(seq 1 20); do
+		pgrep -f -- "$1" >/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
 }
 in_first_trial() { [ -d "$W/ttb" ]; }
 fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
@@ -112,14 +124,20 @@ rm -rf "$W"
 stop_run fuzzer_runs --only ttb --trials 1 --cap 60 --bugs count \
 	--configs lf-bytes --crc on --parallel 1 --out "$TMP/res3"
 if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped during a trial: fuzzer seen $SEEN, exit $RC (want 1, 130)"; fi
-left=1
-for _ in $(seq 1 20); do # 2 s
-	pgrep -f -- "$W/ttb/" >/dev/null || { left=0; break; }
-	sleep 0.1
-done
-if [ "$left" = 0 ]; then ok; else bad "fuzzers of $W/ttb still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/ttb/" | head -n 3)"; fi
+if gone "$W/ttb/"; then ok; else bad "fuzzers of $W/ttb still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/ttb/" | head -n 3)"; fi
 n=$(find "$W/ttb" -name result 2>/dev/null | wc -l)
 if [ "$n" = 0 ]; then ok; else bad "the cut trial wrote a result"; fi
 pkill -TERM -f -- "$W/ttb/" 2>/dev/null || true
+rm -rf "$W"
+
+# Stopped during a 60 s throughput window (a foreground fuzzer before the
+# sections ran in a child: bash held the signal until the window ended):
+# bench.sh ends within seconds and leaves no fuzzer.
+tput_runs() { pgrep -f -- "-artifact_prefix=$W/tput" >/dev/null; }
+stop_run tput_runs --only tput --tput 60 --out "$TMP/res4"
+if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped in a throughput window: fuzzer seen $SEEN, exit $RC (want 1, 130)"; fi
+if awk -v s="$STOP_S" 'BEGIN { exit !(s < 15) }'; then ok; else bad "stopped in a 60 s throughput window: ended $STOP_S s after the signal (want < 15)"; fi
+if gone "$W/"; then ok; else bad "processes of $W still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/" | head -n 3)"; fi
+pkill -TERM -f -- "$W/" 2>/dev/null || true
 rm -rf "$W"
 finish bench_resume
