@@ -2,9 +2,10 @@
 # run.sh - the test runner behind `make test`.
 #
 # Runs every suite, each of which ends with "SUITE: N passed, N failed";
-# adds them up and ends with the closing line "N passed, N failed" on a
-# line of its own (CI reads it). Exits non-zero if any suite fails or
-# prints no count.
+# prints each suite's count and seconds (make test should stay under 10
+# minutes: the seconds show where they go), adds them up and ends with the
+# closing line "N passed, N failed" on a line of its own (CI reads it).
+# Exits non-zero if any suite fails or prints no count.
 set -u
 cd "$(dirname "$0")/.."
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
@@ -16,9 +17,10 @@ trap 'rm -rf "$log"' EXIT
 suite() { # name command...
 	local name=$1
 	shift
-	local out="$log/$name.out" rc line p f
+	local out="$log/$name.out" rc line p f t0=$SECONDS
 	"$@" >"$out" 2>&1
 	rc=$?
+	t0=$((SECONDS - t0))
 	line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "== $name: no count printed (exit $rc)"
@@ -34,7 +36,7 @@ suite() { # name command...
 		grep -E 'FAIL|ERROR|error' "$out" | head -n 40
 		[ "$f" = 0 ] && f=1
 	fi
-	printf '%-22s %6s passed %4s failed\n' "$name" "$p" "$f"
+	printf '%-22s %6s passed %4s failed %5ss\n' "$name" "$p" "$f" "$t0"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }
@@ -53,5 +55,6 @@ for s in tests/sh/*.sh; do
 	suite "$(basename "$s" .sh)" bash "$s"
 done
 
+echo "tests took $((SECONDS / 60)) min $((SECONDS % 60)) s"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ] && [ "$broken" = 0 ]
