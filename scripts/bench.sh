@@ -380,25 +380,29 @@ if want tput; then
 	done
 fi
 if want mutator || want check; then need+=(build/bench/bench_tool); fi
+# need_zoo BUGS CRCS KIND...: the zoo builds of each defect in each CRC
+# mode; KIND is a build folder (fuzz, afl, cmplog) or fuzz_smart.
+need_zoo() {
+	local b c k v t zbugs=$1 zcrcs=$2
+	shift 2
+	for b in $zbugs; do
+		for c in $zcrcs; do
+			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+			for k; do
+				case $k in
+				fuzz_smart) need+=("build/bench/$v/fuzz/${t}_smart") ;;
+				*) need+=("build/bench/$v/$k/$t") ;;
+				esac
+			done
+		done
+	done
+}
 if want ttb; then
 	need+=(build/afl/cf_mutator.so)
-	for b in $bugs; do
-		for c in $crcs; do
-			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
-			need+=("build/bench/$v/fuzz/$t" "build/bench/$v/fuzz/${t}_smart"
-				"build/bench/$v/afl/$t" "build/bench/$v/cmplog/$t")
-		done
-	done
+	need_zoo "$bugs" "$crcs" fuzz fuzz_smart afl cmplog
 fi
 # The check covers every defect whatever the run measures.
-if want check; then
-	for b in $ALL_BUGS; do
-		for c in on off; do
-			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
-			need+=("build/bench/$v/fuzz/$t" "build/bench/$v/afl/$t")
-		done
-	done
-fi
+if want check; then need_zoo "$ALL_BUGS" "on off" fuzz afl; fi
 # The replay builds of `make regress` (crash pipeline), when the tree has
 # them: built here, so that the regress section times the replay only.
 if want regress && [ -x scripts/regress.sh ] && grep -q '^replay:' Makefile; then
@@ -846,9 +850,7 @@ section() { # NAME FUNCTION VARIABLE...
 		"$fn"
 		declare -p "$@" | sed 's/^declare -\([-a-zA-Z]*\) /declare -g\1 /; s/^declare -g- /declare -g /' >"$WORK/section.$name.tmp"
 	) </dev/null &
-	local rc=0
-	wait $! || rc=$?
-	[ "$rc" = 0 ] || exit "$rc"
+	wait $! || exit $?
 	mv "$WORK/section.$name.tmp" "$WORK/section.$name"
 	alive
 }

@@ -17,10 +17,10 @@ trap 'rm -rf "$log"' EXIT
 suite() { # name command...
 	local name=$1
 	shift
-	local out="$log/$name.out" rc line p f t0=$SECONDS
+	local out="$log/$name.out" rc line p f secs=$SECONDS
 	"$@" >"$out" 2>&1
 	rc=$?
-	t0=$((SECONDS - t0))
+	secs=$((SECONDS - secs))
 	line=$(grep -E '^[A-Za-z0-9_-]+: [0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "== $name: no count printed (exit $rc)"
@@ -36,7 +36,7 @@ suite() { # name command...
 		grep -E 'FAIL|ERROR|error' "$out" | head -n 40
 		[ "$f" = 0 ] && f=1
 	fi
-	printf '%-22s %6s passed %4s failed %5ss\n' "$name" "$p" "$f" "$t0"
+	printf '%-22s %6s passed %4s failed %5ss\n' "$name" "$p" "$f" "$secs"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 }

@@ -56,6 +56,7 @@ gone() {
 }
 in_first_trial() { [ -d "$W/ttb" ]; }
 fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
+tput_runs() { pgrep -f -- "-artifact_prefix=$W/tput" >/dev/null; }
 TINY=(--only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart --crc on --parallel 1)
 
 # The run, stopped during its first trial.
@@ -133,7 +134,6 @@ rm -rf "$W"
 # Stopped during a 60 s throughput window (a foreground fuzzer before the
 # sections ran in a child: bash held the signal until the window ended):
 # bench.sh ends within seconds and leaves no fuzzer.
-tput_runs() { pgrep -f -- "-artifact_prefix=$W/tput" >/dev/null; }
 stop_run tput_runs --only tput --tput 60 --out "$TMP/res4"
 if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped in a throughput window: fuzzer seen $SEEN, exit $RC (want 1, 130)"; fi
 if awk -v s="$STOP_S" 'BEGIN { exit !(s < 15) }'; then ok; else bad "stopped in a 60 s throughput window: ended $STOP_S s after the signal (want < 15)"; fi
