@@ -37,7 +37,8 @@
 #   full:    20 trials, cap 120 s, all defects, all configurations, CRC on
 #            and off, 30 s throughput windows (hours: the nightly machine);
 #   --quick: 2 trials, cap 20 s, defects cf291 and typeconf, configurations
-#            lf-bytes lf-smart afl-smart, CRC on, 2 s windows: < 5 minutes.
+#            lf-bytes lf-smart afl-smart, CRC on, 2 s libFuzzer and 8 s
+#            AFL++ windows (--afl-tput): < 5 minutes.
 # Configurations: lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart.
 # Defects: strref count re_range typeconf stack uaf cf291.
 #

@@ -7,6 +7,7 @@
 #                       [--engines LIST] [--out DIR] [--crashes DIR]
 #                       [--sync-dir DIR --role main|secondary]
 #                       [--minimize-time SEC] [--sync-interval SEC]
+#                       [--full-triage]
 #   scripts/campaign.sh --resume DIR [--budget DURATION] [--jobs N]
 #                       [--crashes DIR] [--minimize-time SEC]
 #

@@ -3,7 +3,7 @@
 # (docs/CRASHES.md, "Regression corpus").
 #
 #   scripts/promote.sh CRASH-DIR --expect fixed|open|detect [--target T]
-#       [--regression DIR]
+#       [--regression DIR] [--replay-timeout SEC]
 #
 # CRASH-DIR is a crashes/<id>/ folder written by triage.sh. Its minimised
 # input (else its input) is copied to DIR/<target>/<id> (DIR defaults to
@@ -29,7 +29,7 @@ PROG=promote.sh
 . "$(dirname "$0")/crash-lib.sh"
 
 usage() {
-	echo "usage: promote.sh CRASH-DIR --expect fixed|open|detect [--target T] [--regression DIR]" >&2
+	echo "usage: promote.sh CRASH-DIR --expect fixed|open|detect [--target T] [--regression DIR] [--replay-timeout SEC]" >&2
 	exit 2
 }
 
