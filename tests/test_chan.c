@@ -235,6 +235,112 @@ test_patches(const uint8_t *good, size_t len)
 	free(p);
 }
 
+/*
+ * Section tables, each in both entry orders: the verdict must not depend
+ * on the order (docs/FORMAT.md 1.2). Each offset or length is
+ * p * 64 + s * S + i * I + d, where S and I are the good file's string and
+ * instance section lengths.
+ */
+struct lin {
+	int p, s, i, d;
+};
+
+struct layout {
+	const char *what;
+	struct lin str_off, str_len, inst_off, inst_len;
+	int want;
+};
+
+static const struct layout layouts[] = {
+	{ "the canonical layout", { 1, 0, 0, 0 }, { 0, 1, 0, 0 },
+	    { 1, 1, 0, 0 }, { 0, 0, 1, 0 }, CF_OK },
+	{ "empty instances at the start", { 1, 0, 0, 0 }, { 0, 1, 1, 0 },
+	    { 1, 0, 0, 0 }, { 0, 0, 0, 0 }, CF_E_STRING_TRAILING },
+	{ "empty instances at the end", { 1, 0, 0, 0 }, { 0, 1, 1, 0 },
+	    { 1, 1, 1, 0 }, { 0, 0, 0, 0 }, CF_E_STRING_TRAILING },
+	{ "empty instances inside strings", { 1, 0, 0, 0 }, { 0, 1, 1, 0 },
+	    { 1, 0, 0, 1 }, { 0, 0, 0, 0 }, CF_E_SECTION_OVERLAP },
+	{ "empty strings at the start", { 1, 0, 0, 0 }, { 0, 0, 0, 0 },
+	    { 1, 0, 0, 0 }, { 0, 1, 1, 0 }, CF_E_STRING_COUNT },
+	{ "same offset, same length", { 1, 0, 0, 0 }, { 0, 1, 1, 0 },
+	    { 1, 0, 0, 0 }, { 0, 1, 1, 0 }, CF_E_SECTION_OVERLAP },
+	{ "one byte shared", { 1, 0, 0, 0 }, { 0, 1, 0, 1 }, { 1, 1, 0, 0 },
+	    { 0, 0, 1, 0 }, CF_E_SECTION_OVERLAP },
+	{ "one byte between", { 1, 0, 0, 0 }, { 0, 1, 0, -1 }, { 1, 1, 0, 0 },
+	    { 0, 0, 1, 0 }, CF_E_SECTION_GAP },
+	{ "a byte before the first", { 1, 0, 0, 1 }, { 0, 1, 0, -1 },
+	    { 1, 1, 0, 0 }, { 0, 0, 1, 0 }, CF_E_SECTION_GAP },
+};
+
+static uint32_t
+lin_at(struct lin v, uint32_t s, uint32_t i)
+{
+	return (uint32_t)(v.p * 64 + v.s * (int)s + v.i * (int)i + v.d);
+}
+
+static void
+put_entry(uint8_t *p, size_t at, unsigned kind, uint32_t off, uint32_t len)
+{
+	put(p, at, 2, kind);
+	put(p, at + 2, 2, 0);
+	put(p, at + 4, 4, off);
+	put(p, at + 8, 4, len);
+}
+
+static void
+test_section_layouts(const uint8_t *good, size_t len)
+{
+	uint32_t s = ld32(good, 48), i = ld32(good, 60);
+	uint8_t *p = malloc(len);
+
+	for (size_t k = 0; k < sizeof(layouts) / sizeof(layouts[0]); k++) {
+		const struct layout *t = &layouts[k];
+		uint32_t so = lin_at(t->str_off, s, i);
+		uint32_t sl = lin_at(t->str_len, s, i);
+		uint32_t io = lin_at(t->inst_off, s, i);
+		uint32_t il = lin_at(t->inst_len, s, i);
+		for (int swap = 0; swap < 2; swap++) {
+			int got;
+			memcpy(p, good, len);
+			put_entry(p, swap ? 52 : 40, CF_SECT_STRINGS, so, sl);
+			put_entry(p, swap ? 40 : 52, CF_SECT_INSTANCES, io, il);
+			fix_crc(p, len);
+			got = parse_code(p, len);
+			CF_EXPECT(got == t->want,
+			    "%s (%s entry first): strings [%u,+%u) instances "
+			    "[%u,+%u): got %s, want %s",
+			    t->what, swap ? "instances" : "strings", so, sl, io,
+			    il, cf_err_name(got), cf_err_name(t->want));
+		}
+	}
+	free(p);
+}
+
+/* Two faults in one instance record: the first check in the order of
+ * docs/FORMAT.md 1.4 decides. */
+static void
+test_record_order(const uint8_t *good, size_t len)
+{
+	uint32_t inst = ld32(good, 56);
+	uint8_t *p = malloc(len);
+	int got;
+
+	memcpy(p, good, len);
+	put(p, inst + 12, 2, CF_MAX_CRITERIA + 1);
+	put(p, inst + 14, 2, 1);
+	fix_crc(p, len);
+	got = parse_code(p, len);
+	CF_EXPECT(got == CF_E_RESERVED,
+	    "criterion count over the limit and reserved set: got %s",
+	    cf_err_name(got));
+	put(p, inst + 8, 2, CF_ACT_COUNT);
+	fix_crc(p, len);
+	got = parse_code(p, len);
+	CF_EXPECT(got == CF_E_ACTION, "and a bad action too: got %s",
+	    cf_err_name(got));
+	free(p);
+}
+
 /* Every prefix of a good file fails; which error depends on the length. */
 static void
 test_truncation(const uint8_t *good, size_t len)
@@ -389,6 +495,8 @@ main(void)
 
 	CF_EXPECT(parse_code(b.data, b.len) == CF_OK, "good file parses");
 	test_patches(b.data, b.len);
+	test_section_layouts(b.data, b.len);
+	test_record_order(b.data, b.len);
 	test_truncation(b.data, b.len);
 	test_count_limits();
 	test_sizes();

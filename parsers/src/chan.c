@@ -545,10 +545,12 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 			*insts = sec[i];
 	}
 	{
-		/* Both in bounds: ends cannot overflow. Order them by offset.
-		 */
+		/* Both in bounds: ends cannot overflow. Order them by offset,
+		 * the shorter first at equal offsets, so that the entries'
+		 * order never changes the verdict (an empty section at the
+		 * other's offset is then not an overlap). */
 		struct section lo = sec[0], hi = sec[1];
-		if (hi.off < lo.off) {
+		if (hi.off < lo.off || (hi.off == lo.off && hi.len < lo.len)) {
 			lo = sec[1];
 			hi = sec[0];
 		}
