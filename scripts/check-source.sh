@@ -6,9 +6,17 @@
 #   3. no line longer than 100 columns (tabs count as 8).
 # Prints one line per problem and "check: N passed, N failed" at the end.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 mapfile -t files < <(git ls-files -co --exclude-standard -- \
-	'parsers/*.[ch]' 'tools/*.[ch]' 'harness/*.[ch]' 'tests/*.[ch]' | sort -u)
+	'parsers/*.[ch]' 'tools/*.[ch]' 'harness/*.[ch]' 'tests/*.[ch]' 2>/dev/null | sort -u)
+# Not a git checkout (a tarball): the same folders, found on disk.
+[ "${#files[@]}" -gt 0 ] ||
+	mapfile -t files < <(find parsers tools harness tests -name '*.[ch]' 2>/dev/null | sort)
+if [ "${#files[@]}" = 0 ]; then
+	echo "check: no C sources found under parsers/ tools/ harness/ tests/" >&2
+	echo "check: 0 passed, 1 failed"
+	exit 1
+fi
 passed=0 failed=0
 fmt=${CLANG_FORMAT:-clang-format}
 for f in "${files[@]}"; do

@@ -7,7 +7,7 @@
 # closing line "N passed, N failed" on a line of its own (CI reads it).
 # Exits non-zero if any suite fails or prints no count.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 total_pass=0 total_fail=0 broken=0
@@ -42,9 +42,11 @@ suite() { # name command...
 }
 
 suite check scripts/check-source.sh
-for t in build/asan/tests/test_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
+# One suite per tests/test_*.c: a binary that was not built is a failure
+# (suite() finds no count), not a suite that silently disappears.
+for src in tests/test_*.c; do
+	name=$(basename "$src" .c)
+	t=build/asan/tests/$name
 	case $name in
 	test_re_conformance) suite "$name" "$t" tests/data/regex-conformance ;;
 	test_synth | test_mutator) suite "$name" "$t" build/corpus ;;

@@ -109,12 +109,16 @@ on_hit(void *ctx, const cf_hit *hit)
 	r->n++;
 }
 
+/* The compiled-in sample event of a template type. A missing one is a
+ * failure here, so the callers' NULL checks only avoid a crash and never
+ * skip a test silently. */
 static const cf_event *
 sample_of(uint32_t tmpl)
 {
 	for (size_t i = 0; i < cf_event_sample_count(); i++)
 		if (cf_event_sample_at(i)->tmpl_id == tmpl)
 			return cf_event_sample_at(i);
+	CF_EXPECT(0, "no sample event for template type %u", tmpl);
 	return NULL;
 }
 
@@ -370,10 +374,8 @@ test_wildcard_711(void)
 	cf_program *p;
 	cf_chan *ch;
 
-	if (ev == NULL) {
-		CF_EXPECT(0, "no IPC sample");
-		return;
-	}
+	if (ev == NULL)
+		return; /* sample_of counted the failure */
 	for (unsigned f = 0; f < NELEM(all); f++)
 		all[f] =
 		    (struct crit)INT_C((uint16_t)f, CF_OP_WILDCARD, NEG, 0, 0);

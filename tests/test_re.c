@@ -637,6 +637,13 @@ test_linear(void)
 				    sizes[j], (unsigned long long)st[j],
 				    (unsigned long long)cf_re_step_bound(
 				        re, sizes[j]));
+				/* The documented bound, written out here rather
+				 * than taken from the library (FORMAT.md 4). */
+				CF_EXPECT(ninst <= CF_RE_MAX_INSTS &&
+				        st[j] <= 2 * n1 * ninst,
+				    "%s n=%zu: %llu steps > 2 * (n + 1) * %zu",
+				    p->pat, sizes[j], (unsigned long long)st[j],
+				    ninst);
 				if (p->plen_bound)
 					CF_EXPECT(st[j] <= C_PLEN * plen * n1,
 					    "%s n=%zu: %llu steps > "

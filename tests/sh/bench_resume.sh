@@ -46,13 +46,21 @@ stop_run() {
 	cp "$TMP/run1.err" "$ERR"
 	: >"$OUT"
 }
-# gone PATTERN: no process's command line has PATTERN, within 2 s.
+# gone PATTERN: no process's command line has PATTERN, within 2 s (and
+# never for an empty work folder: the pattern would be "/" or "/ttb/").
 gone() {
+	[ -n "$W" ] || return 1
 	for _ in $(seq 1 20); do
 		pgrep -f -- "$1" >/dev/null || return 0
 		sleep 0.1
 	done
 	return 1
+}
+# reap PATTERN: stop what a failed check left behind, only under a known
+# work folder (an empty W would make the pattern match every process).
+reap() {
+	[ -n "$W" ] || return 0
+	pkill -TERM -f -- "$1" 2>/dev/null || true
 }
 in_first_trial() { [ -d "$W/ttb" ]; }
 fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
@@ -128,7 +136,7 @@ if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped during a t
 if gone "$W/ttb/"; then ok; else bad "fuzzers of $W/ttb still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/ttb/" | head -n 3)"; fi
 n=$(find "$W/ttb" -name result 2>/dev/null | wc -l)
 if [ "$n" = 0 ]; then ok; else bad "the cut trial wrote a result"; fi
-pkill -TERM -f -- "$W/ttb/" 2>/dev/null || true
+reap "$W/ttb/"
 rm -rf "$W"
 
 # Stopped during a 60 s throughput window (a foreground fuzzer before the
@@ -138,6 +146,6 @@ stop_run tput_runs --only tput --tput 60 --out "$TMP/res4"
 if [ "$SEEN" = 1 ] && [ "$RC" = 130 ]; then ok; else bad "run stopped in a throughput window: fuzzer seen $SEEN, exit $RC (want 1, 130)"; fi
 if awk -v s="$STOP_S" 'BEGIN { exit !(s < 15) }'; then ok; else bad "stopped in a 60 s throughput window: ended $STOP_S s after the signal (want < 15)"; fi
 if gone "$W/"; then ok; else bad "processes of $W still run 2 s after bench.sh stopped: $(pgrep -af -- "$W/" | head -n 3)"; fi
-pkill -TERM -f -- "$W/" 2>/dev/null || true
+reap "$W/"
 rm -rf "$W"
 finish bench_resume

@@ -68,6 +68,7 @@ expect_rc 0 "signature: ASan report"
 expect_out '^type	heap-buffer-overflow READ 4$' "signature: type"
 expect_out '^frames	eval_criterion cf_interp_eval cf_interp_run_event$' "signature: project frames only"
 id1=$(sed -n 's/^id\t//p' "$OUT")
+check "signature: a 12-hex-digit id" [ "$(printf '%s' "$id1" | grep -cE '^[0-9a-f]{12}$')" = 1 ]
 run scripts/signature.sh --target $T711 <"$TMP/r2.txt"
 check "signature: a moved line keeps the id" [ "$(sed -n 's/^id\t//p' "$OUT")" = "$id1" ]
 echo 'chanfuzz-guard: out-of-bounds input read: build=7.11 template=IPC instance=291005 criterion=2 field=20 supplied=20' >"$TMP/g1.txt"
@@ -76,6 +77,7 @@ run scripts/signature.sh <"$TMP/g1.txt"
 expect_out '^type	guard: input field 20 of 20$' "signature: guard type"
 expect_out '^frames	build=7.11 template=IPC field=20 supplied=20$' "signature: guard frames"
 gid=$(sed -n 's/^id\t//p' "$OUT")
+check "signature: guard id of 12 hex digits" [ "$(printf '%s' "$gid" | grep -cE '^[0-9a-f]{12}$')" = 1 ]
 run scripts/signature.sh <"$TMP/g2.txt"
 check "signature: guard id ignores instance and criterion" [ "$(sed -n 's/^id\t//p' "$OUT")" = "$gid" ]
 printf 'chanfuzz-harness: fuzz_parse: invariant broken: asm(dump(f)) failed at line 12: CF_E_SYNTAX\n' >"$TMP/i.txt"

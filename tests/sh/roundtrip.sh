@@ -14,6 +14,10 @@ for src in corpus/src/*.cft; do
 	expect_same "$TMP/$b.1.cf" "$TMP/$b.2.cf" "binary round trip $b"
 	run build/cftool dump "$TMP/$b.2.cf"
 	expect_same "$TMP/$b.1.cft" "$OUT" "text fixed point $b"
-	[ -f "build/corpus/$b.cf" ] && expect_same "$TMP/$b.1.cf" "build/corpus/$b.cf" "make corpus output $b"
+	if [ -f "build/corpus/$b.cf" ]; then
+		expect_same "$TMP/$b.1.cf" "build/corpus/$b.cf" "make corpus output $b"
+	else
+		bad "build/corpus/$b.cf missing (make corpus)"
+	fi
 done
 finish roundtrip
