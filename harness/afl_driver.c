@@ -25,28 +25,65 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 __AFL_FUZZ_INIT();
 
-#define MAX_INPUT (1u << 20)
+/* As replay.c: inputs up to 64 MiB. */
+#define MAX_INPUT (64u << 20)
 
+/* Replay one file (or standard input) once. The whole input is read, then
+ * copied into a buffer of exactly its size, so that ASan sees a read one
+ * past its end as under libFuzzer. 0, or 1 with a message when it cannot
+ * be read or is over MAX_INPUT. */
 static int
 replay(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	size_t n;
+	uint8_t *all = NULL, *buf;
+	size_t n = 0, cap = 0, r;
+	int rc = 1;
 
 	if (f == NULL) {
 		perror(path);
 		return 1;
 	}
-	if ((buf = malloc(MAX_INPUT)) == NULL) {
-		fclose(f);
-		return 1;
+	do {
+		if (n == cap) {
+			uint8_t *p;
+			if (cap > MAX_INPUT) {
+				fprintf(stderr, "%s: larger than %u bytes\n",
+				    path, MAX_INPUT);
+				goto out;
+			}
+			/* 64 KiB, doubling, then MAX_INPUT + 1 to see the
+			 * byte that makes it too large. */
+			cap = cap == 0            ? 65536
+			    : cap * 2 > MAX_INPUT ? MAX_INPUT + 1u
+			                          : cap * 2;
+			if ((p = realloc(all, cap)) == NULL) {
+				perror(path);
+				goto out;
+			}
+			all = p;
+		}
+		r = fread(all + n, 1, cap - n, f);
+		n += r;
+	} while (r > 0);
+	if (ferror(f)) {
+		fprintf(stderr, "%s: read error\n", path);
+		goto out;
 	}
-	n = fread(buf, 1, MAX_INPUT, f);
-	fclose(f);
+	if ((buf = malloc(n > 0 ? n : 1)) == NULL) {
+		perror(path);
+		goto out;
+	}
+	memcpy(buf, all, n);
+	free(all);
+	all = NULL;
 	LLVMFuzzerTestOneInput(buf, n);
 	free(buf);
-	return 0;
+	rc = 0;
+out:
+	free(all);
+	fclose(f);
+	return rc;
 }
 
 int

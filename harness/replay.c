@@ -67,6 +67,10 @@ const char *__ubsan_default_options(void);
 #define RP_EXIT_LEAK 23
 #define RP_EXIT_USAGE 2
 #define RP_EXIT_UNREADABLE 3
+/* A manifest's fault child: its input unreadable, or its stderr not
+ * redirected to the report (it never ran the input). */
+#define RP_EXIT_UNREAD_CHILD 125
+#define RP_EXIT_NOREPORT 126
 /* Largest input read; the model itself stops at CF_MAX_FILE_SIZE. */
 #define RP_MAX_INPUT (64u << 20)
 #define RP_MAX_LINE 4096u
@@ -170,8 +174,11 @@ read_input(const char *path, uint8_t **data, size_t *size)
 	*size = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		err = S_ISREG(st.st_mode) ? errno : EINVAL;
+	if (fstat(fd, &st) != 0)
+		err = errno;
+	else
+		err = S_ISREG(st.st_mode) ? 0 : EINVAL;
+	if (err != 0) {
 		close(fd);
 		return err;
 	}
@@ -203,30 +210,55 @@ read_input(const char *path, uint8_t **data, size_t *size)
 	return 0;
 }
 
+/* Open report's temporary twin, report.tmp, for writing: the report
+ * appears under its name only once complete (rename). -1 with errno. */
+static int
+report_open(const char *report, char *tmp, size_t len)
+{
+	int n = snprintf(tmp, len, "%s.tmp", report);
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
 /* Ask LeakSanitizer, if this input kept blocks; its report goes to
  * report when one is given, else to stderr. 1 when it reported. */
 static int
 leak_check(size_t mallocs, size_t frees, const char *report)
 {
-	int saved = -1, fd, leaked;
+	char tmp[RP_MAX_LINE + 8];
+	int saved = -1, fd = -1, leaked;
 
 	if (!rp.counting || __lsan_do_recoverable_leak_check == NULL ||
 	    mallocs <= frees)
 		return 0;
 	fflush(stderr);
-	if (report != NULL) {
-		fd = open(
-		    report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd >= 0) {
-			saved = dup(STDERR_FILENO);
-			dup2(fd, STDERR_FILENO);
+	/* Without a report file, or a spare descriptor to put stderr back
+	 * with, the report goes to stderr. */
+	if (report != NULL &&
+	    (fd = report_open(report, tmp, sizeof(tmp))) >= 0) {
+		if ((saved = dup(STDERR_FILENO)) < 0 ||
+		    dup2(fd, STDERR_FILENO) < 0) {
+			if (saved >= 0)
+				close(saved);
+			saved = -1;
 			close(fd);
+			fd = -1;
+			unlink(tmp);
 		}
 	}
 	leaked = __lsan_do_recoverable_leak_check() != 0;
 	if (saved >= 0) {
 		dup2(saved, STDERR_FILENO);
 		close(saved);
+	}
+	if (fd >= 0) {
+		close(fd);
+		if (!leaked || rename(tmp, report) != 0)
+			unlink(tmp);
 	}
 	return leaked;
 }
@@ -362,39 +394,56 @@ static int
 run_child(const char *path, const char *report, unsigned timeout, char *reason,
     size_t rlen)
 {
+	char tmp[RP_MAX_LINE + 8];
 	int fd, st, err;
 	pid_t pid;
 
+	/* The parent opens the report, so that it alone decides whether the
+	 * input ran (a child that cannot write its report is not a fault). */
+	if ((fd = report_open(report, tmp, sizeof(tmp))) < 0) {
+		snprintf(reason, rlen, "report: %s", strerror(errno));
+		return -1;
+	}
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		snprintf(reason, rlen, "fork: %s", strerror(errno));
+		close(fd);
+		unlink(tmp);
 		return -1;
 	}
 	if (pid == 0) {
-		fd = open(
-		    report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
-			_exit(126);
+		if (dup2(fd, STDERR_FILENO) < 0)
+			_exit(RP_EXIT_NOREPORT);
 		close(fd);
 		st = run_one(path, timeout, NULL, &err);
 		if (st < 0) {
 			dprintf(STDERR_FILENO, "chanfuzz-replay: %s: %s\n",
 			    path, strerror(err));
-			_exit(125);
+			_exit(RP_EXIT_UNREAD_CHILD);
 		}
 		_exit(st);
 	}
+	close(fd);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			snprintf(reason, rlen, "waitpid: %s", strerror(errno));
 			return -1;
 		}
 	}
+	if (rename(tmp, report) != 0) {
+		snprintf(reason, rlen, "report: %s", strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == RP_EXIT_NOREPORT) {
+		snprintf(reason, rlen, "report: cannot redirect stderr");
+		return -1;
+	}
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		snprintf(reason, rlen, "no fault");
 		return 0;
 	}
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 125) {
+	if (WIFEXITED(st) && WEXITSTATUS(st) == RP_EXIT_UNREAD_CHILD) {
 		snprintf(reason, rlen, "unreadable");
 		return -1;
 	}

@@ -560,8 +560,18 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0) {
+			int ex;
+
 			opterr = 0; /* we print our own message */
-			return cmds[i].fn(argc - 1, argv + 1);
+			ex = cmds[i].fn(argc - 1, argv + 1);
+			/* Output still buffered fails here (a full disk, a
+			 * closed pipe): exit 3, not a silent success. */
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				fprintf(stderr, "%s: standard output: %s\n",
+				    getprogname(), strerror(errno));
+				return ex == EX_OK ? EX_IO : ex;
+			}
+			return ex;
 		}
 	return usage_error("unknown command '%s'", argv[1]);
 }

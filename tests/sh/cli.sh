@@ -53,6 +53,10 @@ for t in build/cftool build/asan/cftool; do
 	expect_rc 3 "$t directory"
 	run $t dump --bogus
 	expect_rc 2 "$t dump option"
+	# Output that cannot be written is an I/O error, not a success.
+	$t dump $G >/dev/full 2>"$TMP/full.err"
+	rc=$?
+	if [ "$rc" = 3 ] && grep -q 'standard output: No space left' "$TMP/full.err"; then ok; else bad "$t dump >/dev/full: exit $rc, $(head -c 200 "$TMP/full.err")"; fi
 	for c in empty:CF_E_TRUNCATED trunc2:CF_E_TRUNCATED trunc30:CF_E_TRUNCATED \
 		magic:CF_E_MAGIC crc:CF_E_CRC total:CF_E_TOTAL_LENGTH \
 		strcount:CF_E_STRING_COUNT instcount:CF_E_INSTANCE_COUNT \

@@ -51,6 +51,16 @@ lf build/fuzz/fuzz_interp_716_smart corpus/fuzz_interp_716 -runs=20000
 expect_rc 0 "fuzz_interp_716_smart -seed=1 finds nothing"
 expect_err 'Done 20000 runs' "716_smart completed"
 
+# The AFL++ driver run by hand (how triage and repro replay AFL++ builds):
+# every input read whole, an unreadable one is an error, not an empty run.
+run build/afl/fuzz_parse build/corpus/cf291-wildcard.cf
+expect_rc 0 "AFL++ build replays a file"
+run build/afl/fuzz_parse corpus
+expect_rc 1 "AFL++ build: a folder is an error"
+expect_err 'corpus: read error' "AFL++ build: says so"
+run build/afl/fuzz_parse "$TMP/missing"
+expect_rc 1 "AFL++ build: a missing file is an error"
+
 # AFL++, bounded by -V; the crash is replayed on the guard build.
 if ! command -v afl-fuzz >/dev/null; then
 	bad "afl-fuzz missing (scripts/deps.sh installs afl++)"

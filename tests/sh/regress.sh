@@ -58,6 +58,18 @@ check "replay: the child's report is captured" grep -q 'heap-buffer-overflow' "$
 run build/replay/$T711 -m "$TMP/m.man" -o "$TMP/status2" -d "$TMP/rep" -s 4
 expect_rc 0 "replay: -s resumes after the breach"
 check "replay: DONE line after -s 4" [ "$(tail -n 1 "$TMP/status2")" = "DONE	1	0" ]
+check "replay: reports are renamed into place (no .tmp left)" [ -z "$(find "$TMP/rep" -name '*.tmp')" ]
+# A fault input whose report cannot be written never ran: a failure, not a
+# pass (the child used to exit 126, read as "fault: exit 126").
+printf 'fault\t%s\n' $N >"$TMP/m1.man"
+run build/replay/$T711 -m "$TMP/m1.man" -d "$TMP/no/such/dir"
+expect_rc 1 "replay: fault input with an unwritable report folder fails"
+expect_out '^FAIL	0	.*	report: No such file or directory$' "replay: says the report could not be written"
+# A subject over CF_RE_MAX_SUBJECT is refused by the matcher as documented,
+# not a finding of fuzz_regex.
+{ printf '\000\001a'; head -c 1100000 /dev/zero; } >"$TMP/bigsubj"
+run build/replay/fuzz_regex "$TMP/bigsubj"
+expect_rc 0 "fuzz_regex: a 1.1 MB subject is no finding"
 
 # --- signatures -------------------------------------------------------------
 build/replay/$T711 $N 2>"$TMP/r1.txt"
