@@ -57,18 +57,37 @@ tsrc = harness/$(if $(filter fuzz_interp_%,$(1)),fuzz_interp,$(1)).c
 tdef = $(if $(filter fuzz_interp_%,$(1)),-DCF_H_BUILD='"$(subst fuzz_interp_7,7.,$(1))"') \
        $(if $(filter fuzz_regex,$(1)),-DCF_MUT_KIND=CF_MUT_REGEX)
 
-.PHONY: all test check corpus deps clean tests harness demo
+.PHONY: all test check corpus deps clean tests harness demo FORCE
 all: build/cftool build/asan/cftool build/guard/cftool
+
+# A recipe that fails leaves no half-written target behind.
+.DELETE_ON_ERROR:
+# clean must not run beside the builds of the same make -j command.
+ifneq ($(filter clean,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
+
+# stamp FILE, TEXT: FILE holds TEXT (a variant's compiler, flags and
+# sources) and is rewritten only when TEXT changes. What is built with
+# those flags depends on FILE: a new compiler, flag or deleted source
+# rebuilds it, an edit elsewhere in this Makefile rebuilds nothing.
+define stamp
+$(1): FORCE
+	+@mkdir -p $$(@D)
+	+@printf '%s\n' '$(2)' >$$@.tmp
+	+@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
+endef
 
 # $(1) = variant; objects in build/$(1)/obj, library build/$(1)/libcfmodel.a
 define libvariant
-build/$(1)/obj/%.o: parsers/src/%.c $(LIB_HDR) Makefile
+$(call stamp,build/$(1)/flags,$(CC_$(1)) $(STD) $(WARN) $(CFLAGS_$(1)) $(INC) $(LIB_SRC))
+build/$(1)/obj/%.o: parsers/src/%.c $(LIB_HDR) build/$(1)/flags
 	@mkdir -p $$(@D)
 	$$(CC_$(1)) $$(STD) $$(WARN) $$(CFLAGS_$(1)) $$(INC) -Iparsers/src -c $$< -o $$@
 
-build/$(1)/libcfmodel.a: $(patsubst parsers/src/%.c,build/$(1)/obj/%.o,$(LIB_SRC))
+build/$(1)/libcfmodel.a: $(patsubst parsers/src/%.c,build/$(1)/obj/%.o,$(LIB_SRC)) build/$(1)/flags
 	@rm -f $$@
-	ar rcs $$@ $$^
+	ar rcs $$@ $$(filter %.o,$$^)
 endef
 $(foreach v,plain asan guard fuzz pic afl afl-asan cmplog,$(eval $(call libvariant,$(v))))
 
@@ -226,18 +245,19 @@ bench_def = -DCF_BENCH_BUG_$(BENCH_UC_$(call bench_bug,$(1))) -Ibench \
 bench_tgt = $(if $(filter cf291,$(call bench_bug,$(1))),fuzz_interp_711,fuzz_interp_716)
 
 # The canaries: plain compiler, no coverage instrumentation, no sanitizer.
-build/bench/cf_bench.o: bench/cf_bench.c bench/cf_bench.h
+build/bench/cf_bench.o: bench/cf_bench.c bench/cf_bench.h build/plain/flags
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -O2 -g -Ibench -c $< -o $@
 
 # $(1) = variant, $(2) = engine (fuzz afl cmplog): its library.
 define benchlib
-build/bench/$(1)/$(2)/obj/%.o: parsers/src/%.c $(LIB_HDR) bench/cf_bench.h Makefile
+$(call stamp,build/bench/$(1)/$(2)/flags,$(CC_$(2)) $(STD) $(WARN) $(CFLAGS_$(2)) $(call bench_def,$(1)) $(INC) $(LIB_SRC))
+build/bench/$(1)/$(2)/obj/%.o: parsers/src/%.c $(LIB_HDR) bench/cf_bench.h build/bench/$(1)/$(2)/flags
 	@mkdir -p $$(@D)
 	$$(CC_$(2)) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call bench_def,$(1)) $$(INC) -Iparsers/src -c $$< -o $$@
-build/bench/$(1)/$(2)/libcfmodel.a: $(patsubst parsers/src/%.c,build/bench/$(1)/$(2)/obj/%.o,$(LIB_SRC)) build/bench/cf_bench.o
+build/bench/$(1)/$(2)/libcfmodel.a: $(patsubst parsers/src/%.c,build/bench/$(1)/$(2)/obj/%.o,$(LIB_SRC)) build/bench/cf_bench.o build/bench/$(1)/$(2)/flags
 	@rm -f $$@
-	ar rcs $$@ $$^
+	ar rcs $$@ $$(filter %.o,$$^)
 endef
 $(foreach v,$(BENCH_VARIANTS),$(foreach e,fuzz afl cmplog,$(eval $(call benchlib,$(v),$(e)))))
 
@@ -256,13 +276,14 @@ build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2):
 endef
 $(foreach v,$(BENCH_VARIANTS),$(eval $(call benchtarget,$(v),$(call bench_tgt,$(v)))))
 
-# The ceiling: a target that does nothing, built as the targets are.
-build/bench/fuzz_noop: harness/fuzz_noop.c
+# The ceiling: a target that does nothing, built as the targets are (and
+# rebuilt when their flags change: the stamps).
+build/bench/fuzz_noop: harness/fuzz_noop.c build/fuzz/flags
 	@mkdir -p $(@D)
 	$(CC_fuzz) $(STD) $(WARN) $(CFLAGS_fuzz) -fsanitize=fuzzer $< -o $@
-build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c
+build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/flags
 	@mkdir -p $(@D)
-	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $^ -o $@
+	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(filter %.c,$^) -o $@
 build/bench/bench_tool: bench/bench_tool.c harness/cf_mutator.c $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_plain) $(INC) -Iharness $(filter %.c,$^) \
