@@ -126,28 +126,26 @@ fmt_dur() { # seconds -> H:MM:SS
 }
 
 
-# jq_to FILE JQ-ARGS...: write jq's output to FILE atomically.
-jq_to() {
-	local f=$1 tmp
+# atomic_run FILE CMD...: CMD's output to FILE through a temporary file,
+# renamed over FILE only when CMD succeeds (a failed producer, a full disk,
+# leaves FILE as it was and returns CMD's status).
+atomic_run() {
+	local f=$1 tmp rc=0
 	shift
 	tmp=$(mktemp "$(dirname -- "$f")/.$(basename -- "$f").tmp.XXXXXX")
-	if jq "$@" >"$tmp"; then
-		chmod 644 "$tmp"
-		mv -f -- "$tmp" "$f"
-	else
+	"$@" >"$tmp" || rc=$?
+	if [ $rc != 0 ]; then
 		rm -f -- "$tmp"
-		return 1
+		return $rc
 	fi
-}
-
-# atomic_out FILE: stdin to FILE through a temporary file (the caller checks
-# that the producer succeeded, or uses it only for producers that cannot fail).
-atomic_out() {
-	local f=$1 tmp
-	tmp=$(mktemp "$(dirname -- "$f")/.$(basename -- "$f").tmp.XXXXXX")
-	cat >"$tmp"
 	chmod 644 "$tmp"
 	mv -f -- "$tmp" "$f"
+}
+# jq_to FILE JQ-ARGS...: write jq's output to FILE atomically.
+jq_to() {
+	local f=$1
+	shift
+	atomic_run "$f" jq "$@"
 }
 
 # ---- options ---------------------------------------------------------------
@@ -830,8 +828,10 @@ sync_target() {
 	st=$sd/stage
 	mkdir -p "$pseudo/queue" "$sd"
 	touch "$sd/exported" "$sd/imported"
+	# Files written in the last 2 s may still be being written: the next
+	# exchange takes them (one listed as done is never copied again).
 	find "$ao" -mindepth 3 -maxdepth 3 -type f -path '*/queue/id:*' ! -name '*,sync:*' \
-		! -path "$pseudo/*" 2>/dev/null | sort >"$sd/q.now" || true
+		! -path "$pseudo/*" ! -newermt '2 seconds ago' 2>/dev/null | sort >"$sd/q.now" || true
 	comm -23 "$sd/q.now" "$sd/imported" >"$sd/q.new"
 	if [ -s "$sd/q.new" ]; then
 		while read -r inst; do
@@ -845,9 +845,10 @@ sync_target() {
 			"$sd/q.new" | sort -u)
 		rm -rf "$st"
 		imp=$(wc -l <"$sd/q.new")
-		sort -m "$sd/imported" "$sd/q.new" | uniq | atomic_out "$sd/imported"
+		atomic_run "$sd/imported" sort -mu "$sd/imported" "$sd/q.new"
 	fi
-	find "$lfc" -maxdepth 1 -type f ! -name '.*' -printf '%f\n' | sort >"$sd/lf.now"
+	find "$lfc" -maxdepth 1 -type f ! -name '.*' ! -newermt '2 seconds ago' -printf '%f\n' |
+		sort >"$sd/lf.now"
 	comm -23 "$sd/lf.now" "$sd/exported" >"$sd/lf.new"
 	if [ -s "$sd/lf.new" ]; then
 		n=$(find "$pseudo/queue" -maxdepth 1 -name 'id:*' | wc -l)
@@ -858,7 +859,7 @@ sync_target() {
 			n=$((n + 1))
 			exp=$((exp + 1))
 		done <"$sd/lf.new"
-		sort -m "$sd/exported" "$sd/lf.new" | uniq | atomic_out "$sd/exported"
+		atomic_run "$sd/exported" sort -mu "$sd/exported" "$sd/lf.new"
 	fi
 	if [ "$imp" -gt 0 ] || [ "$exp" -gt 0 ]; then
 		printf '[%s] sync %s: %d AFL++ entries -> libFuzzer, %d libFuzzer files -> AFL++\n' \
@@ -982,12 +983,14 @@ collect() { # T: refresh the S_* figures of target T
 # crash_files T crash|hang|all: the crash (or hang) files of T, one a line
 crash_files() {
 	local t=$1 kind=$2 d
+	# (and the merge's: it runs every AFL++ queue entry on the ASan build)
 	if [ "$kind" != hang ]; then
-		find "$OUT/lf/$t/artifacts" -maxdepth 1 -type f \
+		find "$OUT/lf/$t/artifacts" "$OUT/merge-artifacts/$t" -maxdepth 1 -type f \
 			\( -name 'crash-*' -o -name 'leak-*' -o -name 'oom-*' \) 2>/dev/null || true
 	fi
 	if [ "$kind" != crash ]; then
-		find "$OUT/lf/$t/artifacts" -maxdepth 1 -type f -name 'timeout-*' 2>/dev/null || true
+		find "$OUT/lf/$t/artifacts" "$OUT/merge-artifacts/$t" -maxdepth 1 -type f \
+			-name 'timeout-*' 2>/dev/null || true
 	fi
 	while read -r d; do
 		[ -n "$d" ] || continue
@@ -1077,7 +1080,7 @@ STOP=""
 on_signal() { STOP=$1; }
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	local i pids=()
+	local i pid pids=() others=()
 	for ((i = 0; i < ${#SL_T[@]}; i++)); do
 		[ -z "${SL_PID[$i]:-}" ] || pids+=("${SL_PID[$i]}")
 	done
@@ -1085,6 +1088,15 @@ cleanup() {
 		GRACE=3
 		stop_pids "${pids[@]}"
 		: >"$PIDS"
+	fi
+	# Triage workers and a corpus exchange still running (stopped in the
+	# finishing phase): a --resume must not find them writing beside it.
+	for pid in ${TRIAGE_PIDS[@]+"${TRIAGE_PIDS[@]}"} ${SYNC_PID:-}; do
+		kill -0 "$pid" 2>/dev/null && others+=("$pid")
+	done
+	if [ ${#others[@]} -gt 0 ]; then
+		GRACE=10
+		stop_pids "${others[@]}"
 	fi
 	[ "$TTY" = 0 ] || [ "$BAR_SHOWN" = 0 ] || printf '\n'
 }
@@ -1290,8 +1302,15 @@ triage_all() {
 		rc=0
 		wait "${TRIAGE_PIDS[0]}" || rc=$?
 		triage_record "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out" "$t"
-		[ $rc = 0 ] || { TRIAGE_FAILED=1; warn "triage.sh exited $rc on $t (see $OUT/triage.log)"; }
 		rm -f -- "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out"
+		if [ $rc != 0 ]; then
+			# The first worker builds what the others replay with
+			# (they run with CF_NO_MAKE=1): after it failed they
+			# would file nothing right. The rest waits for --resume.
+			TRIAGE_FAILED=1
+			warn "triage.sh exited $rc on $t (see $OUT/triage.log); its other $((${#files[@]} - 1)) file(s) wait: $PROG --resume $OUT retries them"
+			continue
+		fi
 		nw=$JOBS
 		[ $((${#files[@]} - 1)) -ge "$nw" ] || nw=$((${#files[@]} - 1))
 		[ "$nw" -ge 1 ] || continue
@@ -1338,7 +1357,7 @@ triage_same() {
 
 merge_target() { # T: libFuzzer -merge=1 of every corpus of T into OUT/corpus/T
 	local t=$1 new=$OUT/corpus/.$1.new dst=$OUT/corpus/$1 dirs=() d rc=0
-	mkdir -p "$OUT/corpus" "$OUT/merge-artifacts"
+	mkdir -p "$OUT/corpus" "$OUT/merge-artifacts/$t"
 	# a merge interrupted with the same inputs resumes from merge.ctl
 	if [ ! -f "$OUT/merge.target" ] || [ "$(cat "$OUT/merge.target")" != "$t" ]; then
 		rm -f "$OUT/merge.ctl"
@@ -1349,10 +1368,10 @@ merge_target() { # T: libFuzzer -merge=1 of every corpus of T into OUT/corpus/T
 	for d in "$(afl_out "$t")"/*/queue; do
 		[ -d "$d" ] && dirs+=("$d")
 	done
-	(cd "$OUT/merge-artifacts" && ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=0 \
+	(cd "$OUT/merge-artifacts/$t" && ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=0 \
 		UBSAN_OPTIONS=halt_on_error=1:symbolize=0 timeout -k 10 1800 \
 		"$ROOT/build/fuzz/$t" -merge=1 -merge_control_file="$OUT/merge.ctl" \
-		-artifact_prefix="$OUT/merge-artifacts/" -timeout=10 -rss_limit_mb=2560 \
+		-artifact_prefix="$OUT/merge-artifacts/$t/" -timeout=10 -rss_limit_mb=2560 \
 		"$new" "${dirs[@]}") >"$OUT/logs/merge-$t.log" 2>&1 8>&- </dev/null || rc=$?
 	if [ $rc != 0 ] || [ -z "$(ls -A "$new")" ]; then
 		warn "merge of $t failed (exit $rc, see logs/merge-$t.log); OUT/corpus/$t is the unmerged libFuzzer corpus"
@@ -1703,7 +1722,7 @@ sarif() {
 }
 
 markdown() {
-	jq -r --arg out "$OUT" --arg prefix "$(basename "$OUT")" '
+	atomic_run "$OUT/report.md" jq -r --arg out "$OUT" --arg prefix "$(basename "$OUT")" '
 		def h: if . >= 1e9 then "\((. / 1e8 | round) / 10)G" elif . >= 1e6 then "\((. / 1e5 | round) / 10)M"
 		    elif . >= 1e4 then "\(. / 1e3 | round)k" elif . >= 1e3 then "\((. / 1e2 | round) / 10)k" else tostring end;
 		def dur: "\(. / 3600 | floor)h\((. % 3600) / 60 | floor | tostring | if length < 2 then "0" + . else . end)m\(. % 60 | tostring | if length < 2 then "0" + . else . end)s";
@@ -1765,7 +1784,7 @@ markdown() {
 		"| corpus-afl/<target>/ | afl-cmin of the AFL++ queues |",
 		"| triage.tsv | each crash file, its target and triage.sh verdict |",
 		"| lf/, afl/ | the engines'"'"' own folders: corpora, logs, artifacts, AFL++ instances |",
-		"| state.json | the state that --resume reads |"' "$OUT/report.json" | atomic_out "$OUT/report.md"
+		"| state.json | the state that --resume reads |"' "$OUT/report.json"
 }
 
 finish() {
@@ -1774,10 +1793,12 @@ finish() {
 	mkdir -p "$OUT/logs"
 	TRIAGE_FAILED=0
 	load_runs
-	event "finishing: triage, corpus merge, coverage, report"
+	event "finishing: corpus merge, triage, coverage, report"
 	trap 'event "interrupted while finishing: continue with $PROG --resume $OUT"; exit 130' INT
 	trap 'event "terminated while finishing: continue with $PROG --resume $OUT"; exit 143' TERM
-	triage_all
+	# The merge first: it replays every AFL++ queue entry on the ASan
+	# build, and what faults there (entries found by the guard and CmpLog
+	# instances) lands in merge-artifacts/<t>/, which triage then files.
 	for t in "${TARGETS[@]}"; do
 		if ! step_done "merge-$t"; then
 			event "merge $t (libFuzzer -merge=1)"
@@ -1790,6 +1811,7 @@ finish() {
 			mark_done "cmin-$t"
 		fi
 	done
+	triage_all
 	if ! step_done coverage; then
 		event "coverage (llvm-cov)"
 		coverage

@@ -107,7 +107,7 @@ build() {
 }
 
 # build_replay DIR T...: make DIR/T for each target unless DIR was
-# overridden through the environment.
+# overridden through the environment; 1 when make fails.
 build_replay() {
 	local dir=$1 rel t files=()
 	shift
@@ -120,6 +120,20 @@ build_replay() {
 		build "${files[@]}"
 		;;
 	esac
+}
+
+# require_built DIR T...: 1, naming it, unless every DIR/T is there (with
+# CF_NO_MAKE or an overridden DIR nothing was built: a missing program must
+# not turn into replays that "fault" with exit 127).
+require_built() {
+	local dir=$1 t
+	shift
+	for t in "$@"; do
+		if [ ! -x "$dir/$t" ]; then
+			warn "$dir/$t is not built"
+			return 1
+		fi
+	done
 }
 
 # Sanitizer settings for every replay: symbolised reports (signatures need
@@ -142,10 +156,17 @@ sanitizer_env() {
 
 # replay_one DIR T FILE REPORT TIMEOUT: run DIR/T on FILE once, stderr into
 # REPORT; sets RC. A run that outlives the driver's own alarm is killed by
-# timeout(1) and marked in the report as a timeout.
+# timeout(1) and marked in the report as a timeout. MISSING=1 (RC 127) when
+# DIR/T is not built: nothing ran, which is neither clean nor a fault.
 replay_one() {
 	local dir=$1 t=$2 file=$3 report=$4 secs=$5
-	RC=0
+	RC=0 MISSING=0
+	if [ ! -x "$dir/$t" ]; then
+		# not a fault of the input: callers check MISSING
+		RC=127 MISSING=1
+		echo "chanfuzz-triage: $dir/$t is not built" >"$report"
+		return 0
+	fi
 	# (the group keeps bash from announcing a death by signal)
 	{ timeout -k 5 $((secs + 10)) "$dir/$t" -t "$secs" "$file" \
 	    >/dev/null 2>"$report" </dev/null; } 2>/dev/null || RC=$?

@@ -87,7 +87,8 @@ fi
 
 # Check the expectation now.
 sanitizer_env
-build_replay "$REPLAY_DIR" "$target" || die "cannot build $REPLAY_DIR/$target"
+{ build_replay "$REPLAY_DIR" "$target" && require_built "$REPLAY_DIR" "$target"; } ||
+	die "cannot build $REPLAY_DIR/$target"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cf-promote.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
 replay_one "$REPLAY_DIR" "$target" "$input" "$WORK/report.txt" "$rtime"

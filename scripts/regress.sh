@@ -216,9 +216,14 @@ for t in "${sel[@]}"; do
 		if [ -z "$last" ]; then
 			# died before or between inputs: nothing can be replayed
 			fail "$t" "$REPLAY_DIR/$t" "replay driver failed (exit $rc): $(head -c 300 "$err")"
-			for ((i = skip; i < n; i++)); do
-				printf 'FAIL\t%d\t-\tnot run\n' "$i" >>"$status"
-			done
+			# only the inputs with no verdict yet: one that passed in
+			# this run keeps its PASS
+			awk -F'\t' -v from="$skip" -v n="$n" '
+			    $1 == "PASS" || $1 == "FAIL" { r[$2] = 1 }
+			    END { for (i = from; i < n; i++) if (!(i in r)) printf "FAIL\t%d\t-\tnot run\n", i }' \
+			    "$status" >>"$status.notrun"
+			cat "$status.notrun" >>"$status"
+			rm -f "$status.notrun"
 			break
 		fi
 		path=${mpath[$last]}

@@ -100,6 +100,7 @@ echo "input: $input"
 # 1. the sanitizer report
 say "sanitizer report: build/replay/$target (ASan+UBSan)"
 replay_one "$REPLAY_DIR" "$target" "$input" "$WORK/asan.txt" "$rtime"
+[ "$MISSING" = 0 ] || die "$REPLAY_DIR/$target is not built (make replay)"
 if [ "$RC" = 0 ]; then
 	echo "(no fault: exit 0)"
 else
@@ -180,7 +181,9 @@ for t in "${rows[@]}"; do
 	cells=()
 	for v in "$REPLAY_DIR" "$GUARD_DIR" "$PLAIN_DIR"; do
 		replay_one "$v" "$t" "$input" "$WORK/m.txt" "$rtime"
-		if [ "$RC" = 0 ]; then
+		if [ "$MISSING" = 1 ]; then
+			cells+=(missing)
+		elif [ "$RC" = 0 ]; then
 			cells+=(clean)
 		else
 			cells+=(FAULT)

@@ -200,17 +200,21 @@ else
 fi
 sanitizer_env
 
-# Build what every input needs once.
+# Build what every input needs once. The inputs' own targets must be
+# there on the ASan build; the sensor builds (and the guard builds) are
+# used where present.
 need=()
 for it in "${ITEMS[@]}"; do
 	t=${it##*$'\t'}
 	contains "$t" "${need[@]+"${need[@]}"}" || need+=("$t")
 done
+targets=("${need[@]}")
 for s in "${SENSORS[@]}"; do
 	st=$(sensor_target "$s")
 	contains "$st" "${need[@]}" || need+=("$st")
 done
 build_replay "$REPLAY_DIR" "${need[@]}" || die "cannot build the ASan replay builds"
+require_built "$REPLAY_DIR" "${targets[@]}" || die "cannot replay on $REPLAY_DIR"
 build_replay "$GUARD_DIR" "${need[@]}" || warn "no guard replay builds"
 
 # --- per input ------------------------------------------------------------

@@ -183,6 +183,13 @@ check "triage: flaky folder and meta" \
 	jqe '.flaky == true and .counted_as_finding == false and .replay.same_signature == 1' \
 	"$C/flaky-$id1/meta.json"
 check "triage: the flaky input is kept" [ -s "$C/flaky-$id1/input" ]
+# A replay build that is not there files nothing (it used to "fault" with
+# exit 127 and file every input under that one signature).
+mkdir -p "$TMP/nobuild"
+CF_REPLAY_DIR=$TMP/nobuild CF_NO_MAKE=1 run scripts/triage.sh --target $T711 --out "$TMP/c-nobuild" $N
+expect_rc 2 "triage: missing replay build is an error"
+expect_err 'nobuild/fuzz_interp_711 is not built' "triage: names the missing build"
+check "triage: nothing filed without the build" [ -z "$(ls -A "$TMP/c-nobuild" 2>/dev/null)" ]
 
 # bad arguments
 run scripts/triage.sh --out "$C" "$TMP/flaky.bin"
