@@ -59,12 +59,6 @@ tr_below(trng *r, size_t n)
 }
 
 static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
 read_file(const char *path, blob *b)
 {
 	FILE *f = fopen(path, "rb");
@@ -93,33 +87,33 @@ read_file(const char *path, blob *b)
 	return 0;
 }
 
-/* The *.cf files of dir, sorted by name (readdir order is not stable). */
+static int
+is_cf(const struct dirent *e)
+{
+	size_t l = strlen(e->d_name);
+
+	return l > 3 && strcmp(e->d_name + l - 3, ".cf") == 0;
+}
+
+/* The first MAX_SEEDS *.cf files of dir in name order (scandir(3) with
+ * alphasort: readdir order is not stable). */
 static size_t
 load_seeds(const char *dir, blob *seeds)
 {
-	char *names[MAX_SEEDS];
-	size_t nn = 0, ns = 0;
-	struct dirent *e;
-	DIR *d = opendir(dir);
+	struct dirent **names = NULL;
+	size_t ns = 0;
+	int nn = scandir(dir, &names, is_cf, alphasort);
 
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL && nn < MAX_SEEDS) {
-		size_t l = strlen(e->d_name);
-		if (l > 3 && strcmp(e->d_name + l - 3, ".cf") == 0)
-			names[nn++] = strdup(e->d_name);
-	}
-	closedir(d);
-	qsort(names, nn, sizeof(names[0]), cmp_names);
-	for (size_t i = 0; i < nn; i++) {
+	for (int i = 0; i < nn; i++) {
 		char path[4096];
-		if (names[i] != NULL &&
-		    snprintf(path, sizeof(path), "%s/%s", dir, names[i]) <
-		        (int)sizeof(path) &&
+		int w = snprintf(
+		    path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (ns < MAX_SEEDS && w > 0 && (size_t)w < sizeof(path) &&
 		    read_file(path, &seeds[ns]) == 0)
 			ns++;
 		free(names[i]);
 	}
+	free(names);
 	return ns;
 }
 
