@@ -1092,7 +1092,7 @@ cleanup() {
 	# Triage workers and a corpus exchange still running (stopped in the
 	# finishing phase): a --resume must not find them writing beside it.
 	for pid in ${TRIAGE_PIDS[@]+"${TRIAGE_PIDS[@]}"} ${SYNC_PID:-}; do
-		kill -0 "$pid" 2>/dev/null && others+=("$pid")
+		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && others+=("$pid")
 	done
 	if [ ${#others[@]} -gt 0 ]; then
 		GRACE=10
@@ -1301,6 +1301,7 @@ triage_all() {
 		triage_worker "$TRIAGE_DIR/$t.0.in" "$t" 0
 		rc=0
 		wait "${TRIAGE_PIDS[0]}" || rc=$?
+		TRIAGE_PIDS=() # reaped: cleanup must not signal a reused pid
 		triage_record "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out" "$t"
 		rm -f -- "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out"
 		if [ $rc != 0 ]; then
@@ -1328,6 +1329,7 @@ triage_all() {
 		for ((w = 1; w <= nw; w++)); do
 			rc=0
 			wait "${TRIAGE_PIDS[$((w - 1))]}" || rc=$?
+			TRIAGE_PIDS[w - 1]=""
 			triage_record "$TRIAGE_DIR/$t.$w.in" "$TRIAGE_DIR/$t.$w.out" "$t"
 			left=$(($(wc -l <"$TRIAGE_DIR/$t.$w.in") - TRIAGED_N))
 			if [ $rc != 0 ] || [ $left != 0 ]; then
