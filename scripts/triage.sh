@@ -218,6 +218,11 @@ require_built "$REPLAY_DIR" "${targets[@]}" || die "cannot replay on $REPLAY_DIR
 build_replay "$GUARD_DIR" "${need[@]}" || warn "no guard replay builds"
 
 # --- per input ------------------------------------------------------------
+# A command that fails from here on stops the run with status 1 (an input
+# could not be filed), not with the failing command's own status; the
+# inputs already filed stay filed (each filing is atomic, under the lock).
+set -E
+trap 'warn "line $LINENO: a command failed (status $?) while filing ${SRC:-an input}; the inputs after it are not filed"; exit 1' ERR
 size_of() { stat -c %s -- "$1"; }
 
 # verify CAND: the candidate keeps the signature (and the guard signature).
@@ -444,7 +449,10 @@ for it in "${ITEMS[@]}"; do
 	# 4. file it
 	NOW=$(now_iso)
 	exec 9>>"$out/.lock"
-	flock -w 600 9 || die "$out/.lock: cannot lock"
+	if ! flock -w 600 9; then
+		warn "$out/.lock: cannot lock within 600 s; $SRC and the inputs after it are not filed"
+		exit 1
+	fi
 	# temporary entries left by an interrupted run (none can be live: every
 	# writer holds the lock)
 	rm -rf -- "$out"/.*.tmp.* 2>/dev/null || true
