@@ -70,12 +70,14 @@ endif
 # stamp FILE, TEXT: FILE holds TEXT (a variant's compiler, flags and
 # sources) and is rewritten only when TEXT changes. What is built with
 # those flags depends on FILE: a new compiler, flag or deleted source
-# rebuilds it, an edit elsewhere in this Makefile rebuilds nothing.
+# rebuilds it, an edit elsewhere in this Makefile rebuilds nothing. The
+# temporary file is per shell: two makes in one tree (campaigns side by
+# side) must not remove each other's.
 define stamp
 $(1): FORCE
 	+@mkdir -p $$(@D)
-	+@printf '%s\n' '$(2)' >$$@.tmp
-	+@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
+	+@t=$$@.$$$$$$$$.tmp; printf '%s\n' '$(2)' >$$$$t && \
+	if cmp -s $$$$t $$@; then rm -f $$$$t; else mv -f $$$$t $$@; fi
 endef
 
 # $(1) = variant; objects in build/$(1)/obj, library build/$(1)/libcfmodel.a
