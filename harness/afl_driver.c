@@ -37,8 +37,8 @@ __AFL_FUZZ_INIT();
 /* As replay.c: inputs up to 64 MiB. */
 #define MAX_INPUT (64u << 20)
 
-/* Replay one file (or standard input) once. The whole input is read, then
- * copied into a buffer of exactly its size, so that ASan sees a read one
+/* Replay one file (or standard input) once. The whole input is read into
+ * a buffer then shrunk to exactly its size, so that ASan sees a read one
  * past its end as under libFuzzer. 0, or 1 with a message when it cannot
  * be read or is over MAX_INPUT. */
 static int
@@ -79,12 +79,11 @@ replay(const char *path)
 		fprintf(stderr, "%s: read error\n", path);
 		goto out;
 	}
-	if ((buf = malloc(n > 0 ? n : 1)) == NULL) {
+	/* Shrunk to the input's size: ASan then bounds the block there. */
+	if ((buf = realloc(all, n > 0 ? n : 1)) == NULL) {
 		perror(path);
 		goto out;
 	}
-	memcpy(buf, all, n);
-	free(all);
 	all = NULL;
 	LLVMFuzzerTestOneInput(buf, n);
 	free(buf);
