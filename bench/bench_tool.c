@@ -13,7 +13,8 @@
  *       Write an input (channel file) that triggers the planted defect
  *       BUG (strref count re_range typeconf stack uaf cf291) in its
  *       benchmark build of the interpreter target: the proof that each
- *       defect is real, checked by `scripts/bench.sh --check`.
+ *       defect is real, checked by the check section of scripts/bench.sh.
+ *       cf291-far: the CF-291 read at field index 200 instead of 20.
  *
  * Exit status: 0, 1 on a failure, 2 on bad usage.
  */
@@ -46,7 +47,7 @@ usage(void)
 	    "usage: bench_tool mutstat [--runs N] [--max N] [--seed N] "
 	    "SEED_DIR\n"
 	    "       bench_tool poc BUG OUT   (BUG: strref count re_range "
-	    "typeconf stack uaf cf291)\n");
+	    "typeconf stack uaf cf291 cf291-far)\n");
 	exit(2);
 }
 
@@ -310,6 +311,10 @@ poc(const char *bug, const char *path)
 	} else if (strcmp(bug, "cf291") == 0) {
 		/* A non-wildcard criterion on field 21 (index 20). */
 		rc = crit(ch, 20, CF_OP_REGEX, "x", 1, 0);
+	} else if (strcmp(bug, "cf291-far") == 0) {
+		/* The same read at index 200: far past the inputs' redzone,
+		 * where ASan alone would not report it reliably. */
+		rc = crit(ch, 200, CF_OP_REGEX, "x", 1, 0);
 	} else {
 		fprintf(stderr, "bench_tool: unknown defect '%s'\n", bug);
 		cf_chan_free(ch);

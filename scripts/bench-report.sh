@@ -177,7 +177,8 @@ md() {
 		echo
 		echo "Each benchmark build on its defect's proof-of-concept input (\`bench_tool poc\`):"
 		echo "faults with the expected report under libFuzzer + ASan and in the AFL++ guard"
-		echo "build; and runs its seed corpus without a fault."
+		echo "build; and runs its seed corpus without a fault. \`cf291-far\`: the CF-291 read at"
+		echo "field index 200, far past the inputs (the same build as \`cf291\`)."
 		echo
 		echo "| defect | CRC | libFuzzer fault | AFL++ fault | seeds clean |"
 		echo "| --- | --- | --- | --- | --- |"

@@ -347,7 +347,7 @@ bug_sig() {
 	re_range) echo 'index 256 out of bounds|global-buffer-overflow|chanfuzz-bench: triggered re_range' ;;
 	stack) echo 'stack-overflow|exit=139' ;;
 	uaf) echo 'heap-use-after-free|chanfuzz-bench: triggered uaf' ;;
-	cf291) echo 'chanfuzz-guard: out-of-bounds input read|heap-buffer-overflow' ;;
+	cf291) echo 'chanfuzz-guard: out-of-bounds input read|heap-buffer-overflow|chanfuzz-bench: triggered cf291' ;;
 	esac
 }
 # Where the defect sits and how deep (docs/BENCH.md, "The bug zoo").
@@ -459,16 +459,17 @@ idle_core() {
 # ---- check: the bug zoo ------------------------------------------------------
 CHECK_ROWS=()
 check_zoo() {
-	local b c v t poc log rc sig ok_poc ok_afl ok_seed
+	local p b c v t poc log rc sig ok_poc ok_afl ok_seed
 	note "check: every planted defect faults on its input, seeds run clean"
-	for b in $ALL_BUGS; do
-		poc=$WORK/check/$b.cf
+	for p in $ALL_BUGS cf291-far; do
+		b=${p%-far}
+		poc=$WORK/check/$p.cf
 		mkdir -p "$WORK/check"
-		build/bench/bench_tool poc "$b" "$poc" || die "check: no input for $b"
+		build/bench/bench_tool poc "$p" "$poc" || die "check: no input for $p"
 		sig=$(bug_sig "$b")
 		for c in on off; do
 			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
-			log=$WORK/check/$v.lf.log
+			log=$WORK/check/$v${p#"$b"}.lf.log
 			rc=0
 			timeout 60 "build/bench/$v/fuzz/$t" -runs=1 \
 				-artifact_prefix="$WORK/check/" "$poc" >"$log" 2>&1 || rc=$?
@@ -484,7 +485,7 @@ check_zoo() {
 				-artifact_prefix="$WORK/check/" "$SEEDS/$t" >"$log.seeds" 2>&1 || rc=$?
 			ok_seed=no
 			[ "$rc" = 0 ] && ok_seed=yes
-			CHECK_ROWS+=("$b${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
+			CHECK_ROWS+=("$p${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
 			if [ "$ok_poc$ok_afl$ok_seed" != yesyesyes ]; then
 				tail -n 5 "$log" "$log.afl" "$log.seeds" >&2
 				die "check: $v: fault on its input libFuzzer=$ok_poc AFL++=$ok_afl, seeds clean=$ok_seed"

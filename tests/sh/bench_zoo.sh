@@ -1,0 +1,58 @@
+# bench_zoo.sh - the CF-291 benchmark build reports its defect as CF-291
+# wherever the out-of-bounds read lands, and scripts/bench.sh counts it.
+#
+# The full benchmark of 2026-11-30 counted 17 trials as "other fault": the
+# 7.11 read at a field index far past the inputs, which ASan reported as a
+# use after free or a SEGV (or not at all). Now the canary aborts there.
+# Each proof-of-concept input (bench_tool poc cf291: field index 20, the
+# 7.11 read; cf291-far: index 200) faults in the libFuzzer (ASan) build and
+# in the AFL++ guard build, with a report that bench.sh's own bug_sig for
+# cf291 accepts; the seeds run clean. Builds what it needs through make.
+. "$(dirname "$0")/../lib.sh"
+V=build/bench/cf291
+T=fuzz_interp_711
+if ! make --no-print-directory -s -j"$(nproc)" build/bench/bench_tool \
+	$V/fuzz/$T $V/afl/$T corpus >"$TMP/build.log" 2>&1; then
+	tail -n 20 "$TMP/build.log"
+	echo "bench_zoo: make failed"
+	exit 1
+fi
+
+# bug_sig as scripts/bench.sh defines it (the function, not a copy).
+eval "$(sed -n '/^bug_sig() {$/,/^}$/p' scripts/bench.sh)"
+SIG=$(bug_sig cf291)
+if [ -n "$SIG" ]; then ok; else bad "bug_sig cf291 not found in scripts/bench.sh"; fi
+
+export ASAN_OPTIONS=detect_leaks=0:symbolize=0
+for p in cf291:20 cf291-far:200; do
+	name=${p%:*} field=${p#*:}
+	run build/bench/bench_tool poc "$name" "$TMP/$name.cf"
+	expect_rc 0 "poc $name"
+
+	run $V/fuzz/$T -runs=1 -artifact_prefix="$TMP/" "$TMP/$name.cf"
+	if [ "$RC" != 0 ]; then ok; else bad "$name: libFuzzer build exit 0"; fi
+	expect_err "$SIG" "$name: libFuzzer build report is bench.sh's cf291"
+	expect_err 'CF_BENCH_TRIGGERED cf291' "$name: libFuzzer build triggered canary"
+
+	run $V/afl/$T "$TMP/$name.cf"
+	if [ "$RC" != 0 ]; then ok; else bad "$name: AFL++ guard build exit 0"; fi
+	expect_err "$SIG" "$name: AFL++ guard build report is bench.sh's cf291"
+	expect_err "chanfuzz-guard: out-of-bounds input read: .*field=$field supplied=20" \
+		"$name: the guard's line names field $field"
+done
+# Which report each read gives under ASan: the redzone for index 20, the
+# canary's own abort further out.
+run $V/fuzz/$T -runs=1 -artifact_prefix="$TMP/" "$TMP/cf291.cf"
+expect_err 'heap-buffer-overflow' "cf291: ASan heap-buffer-overflow"
+expect_no_err 'chanfuzz-bench: triggered' "cf291: ASan's report, not the canary's"
+run $V/fuzz/$T -runs=1 -artifact_prefix="$TMP/" "$TMP/cf291-far.cf"
+expect_err 'chanfuzz-bench: triggered cf291 \(detail 200\)' "cf291-far: the canary's abort"
+
+# The seeds never trigger it: the canary adds no false positives.
+mkdir -p "$TMP/seeds"
+cp corpus/$T/*.cf "$TMP/seeds/"
+run $V/fuzz/$T -runs=0 -artifact_prefix="$TMP/" "$TMP/seeds"
+expect_rc 0 "cf291 build runs its seeds clean"
+expect_no_err 'CF_BENCH_TRIGGERED' "seeds do not trigger the canary"
+
+finish bench_zoo
