@@ -96,8 +96,8 @@ md() {
 	echo
 	echo "- **Machine:** $(nproc) cores, $CPU_MODEL; $CLANG_V; $AFL_V."
 	echo "- **Load** (1/5/15-minute averages) at the start: $LOAD_START; at the end: $LOAD_END."
-	echo "  The machine is shared: other jobs ran during this benchmark, so"
-	echo "  throughput figures carry their noise (both the targets and the"
+	echo "  The load counts the benchmark's own trials ($parallel at a time); other jobs on"
+	echo "  the machine would add noise to the throughput figures (the targets and the"
 	echo "  do-nothing ceiling are measured in the same run to cancel most of it)."
 	echo "- **Settings:** $trials trials per cell, cap $cap s, $parallel trials at a time"
 	echo "  (one core each); throughput windows ${tput} s (libFuzzer) and ${afl_tput} s (AFL++);"

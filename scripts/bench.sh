@@ -285,8 +285,11 @@ fi
 # of the parts.
 PART=$WORK/part.$(date +%s%N)
 PART_START=$(date +%s.%N)
+# The load averages ($CF_BENCH_LOADAVG: another file in the tests).
+load() { cut -d' ' -f1-3 "${CF_BENCH_LOADAVG:-/proc/loadavg}"; }
+PART_LOAD=$(load)
 alive() {
-	printf '%s %s %s\n' "$PART_START" "$(date +%s.%N)" "$(cut -d' ' -f1-3 /proc/loadavg)" >"$PART.tmp"
+	printf '%s %s %s\n' "$PART_START" "$(date +%s.%N)" "$PART_LOAD" >"$PART.tmp"
 	mv -f "$PART.tmp" "$PART"
 	save_checkpoint
 }
@@ -366,7 +369,6 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=0
 AFL_ENV=(-u ASAN_OPTIONS -u UBSAN_OPTIONS AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_FAST_CAL=1
 	AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_QUIET=1)
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 LOAD_START=$(load)
 UPTIME_START=$(uptime)
 note "mode $mode; work folder $WORK; load $LOAD_START"
@@ -428,6 +430,8 @@ for f in "${need[@]+"${need[@]}"}"; do [ -e "$f" ] || die "$f missing (run: make
 T_BENCH=$(now)
 # The benchmark part starts now: builds are not counted.
 PART_START=$T_BENCH
+PART_LOAD=$(load)
+note "benchmarks start; load $PART_LOAD"
 alive
 
 # Seeds: a snapshot of the compiled seeds only (corpus/<t>/ may also hold

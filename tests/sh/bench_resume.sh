@@ -67,12 +67,22 @@ fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
 tput_runs() { pgrep -f -- "-artifact_prefix=$W/tput" >/dev/null; }
 TINY=(--only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart --crc on --parallel 1)
 
-# The run, stopped during its first trial.
-stop_run in_first_trial "${TINY[@]}" --keep --out "$TMP/res"
+# The run, stopped during its first trial; its load averages come from a
+# file that changes once the trials run.
+echo "1.11 2.22 3.33 1/100 4242" >"$TMP/loadavg"
+export CF_BENCH_LOADAVG=$TMP/loadavg
+load_moves() { in_first_trial && echo "7.77 8.88 9.99 1/100 4242" >"$TMP/loadavg"; }
+stop_run load_moves "${TINY[@]}" --keep --out "$TMP/res"
+unset CF_BENCH_LOADAVG
 expect_rc 130 "bench.sh stopped with SIGTERM"
 expect_err 'unfinished: resume with scripts/bench.sh --resume build/bench/runs/' "stopped run: resume hint"
 if [ -n "$W" ] && [ -f "$W/settings" ] && [ -f "$W/section.mutator" ]; then ok; else bad "stopped run: work folder $W with settings and section.mutator"; fi
 if [ -z "$(ls "$TMP/res" 2>/dev/null)" ]; then ok; else bad "stopped run: no report yet"; fi
+# The part file keeps the load at the part's start (the report's "load at
+# the start"), not the load of its last heartbeat (here, on the stop).
+expect_err 'benchmarks start; load 1.11 2.22 3.33$' "stopped run: load at the start noted"
+L1=$(cut -d' ' -f3- "$W"/part.* 2>/dev/null)
+if [ "$L1" = "1.11 2.22 3.33" ]; then ok; else bad "part file load '$L1', want the start's '1.11 2.22 3.33'"; fi
 
 # Resumed: the mutator section is kept, the cut trial runs again.
 run $B --resume "$W" --keep
