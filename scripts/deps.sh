@@ -23,6 +23,7 @@ need=(
 	"jq:jq"
 	"gdb:gdb"
 	"pgrep:procps"
+	"python3:python3"
 )
 # --packages: print every package the project needs (for .ci/run).
 if [ "${1:-}" = --packages ]; then
