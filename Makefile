@@ -31,6 +31,7 @@ AFLCC        := AFL_QUIET=1 afl-clang-fast
 CC_plain     = $(CC)
 CC_asan      = $(CC)
 CC_guard     = $(CC)
+CC_asan-guard = $(CC)
 CC_fuzz      = $(CC)
 CC_pic       = $(CC)
 CC_afl       = $(AFLCC)
@@ -39,6 +40,9 @@ CC_cmplog    = AFL_LLVM_CMPLOG=1 $(AFLCC)
 CFLAGS_plain    := -O2 -g
 CFLAGS_asan     := -O1 -g $(SAN)
 CFLAGS_guard    := -O2 -g -DCF_GUARD
+# ASan + UBSan with the guard's checked reads: the first fault an input
+# meets, whichever detector sees it (the replay-guard builds: crash identity)
+CFLAGS_asan-guard := -O1 -g $(SAN) -DCF_GUARD
 CFLAGS_fuzz     := -O1 -g $(SAN) -fsanitize=fuzzer-no-link $(FUZZDEF)
 CFLAGS_pic      := -O2 -g -fPIC $(FUZZDEF)
 CFLAGS_afl      := -O2 -g -DCF_GUARD $(FUZZDEF)
@@ -91,7 +95,7 @@ build/$(1)/libcfmodel.a: $(patsubst parsers/src/%.c,build/$(1)/obj/%.o,$(LIB_SRC
 	@rm -f $$@
 	ar rcs $$@ $$(filter %.o,$$^)
 endef
-$(foreach v,plain asan guard fuzz pic afl afl-asan cmplog,$(eval $(call libvariant,$(v))))
+$(foreach v,plain asan guard asan-guard fuzz pic afl afl-asan cmplog,$(eval $(call libvariant,$(v))))
 
 define toolvariant
 build/$(1)/cftool: tools/cftool.c build/$(1)/libcfmodel.a $(LIB_HDR)
@@ -171,14 +175,15 @@ clean:
 # ---- crash pipeline (issue 5) ----
 # Replay builds of every target without a fuzzing engine (harness/replay.c,
 # docs/CRASHES.md): build/replay/<t> (ASan+UBSan: triage, regress, repro,
-# gdb), build/replay-guard/<t> (guard: the structured out-of-bounds line)
+# gdb), build/replay-guard/<t> (ASan+UBSan and the guard: the first fault
+# an input meets, the structured out-of-bounds line for a content read)
 # and build/replay-plain/<t> (no checks: what a release build does).
 #   make replay    all three variants of every target
 #   make regress   replay every seed and every regression input
 #                  (corpus/regression/) against the ASan replay builds, one
 #                  process per target and sensor build (scripts/regress.sh;
 #                  options through REGRESS_ARGS="--regression DIR ...")
-RP_VARIANTS := replay:asan replay-guard:guard replay-plain:plain
+RP_VARIANTS := replay:asan replay-guard:asan-guard replay-plain:plain
 # $(1) = output folder, $(2) = library variant, $(3) = target
 define replaytarget
 build/$(1)/$(3): $(call tsrc,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $(H_HDR) $(LIB_HDR)
@@ -192,7 +197,7 @@ REPLAY := $(addprefix build/replay/,$(TARGETS))
 replay: $(REPLAY) $(addprefix build/replay-guard/,$(TARGETS)) \
         $(addprefix build/replay-plain/,$(TARGETS))
 REGRESS_ARGS ?=
-regress: $(REPLAY) corpus
+regress: $(REPLAY) $(addprefix build/replay-guard/,$(TARGETS)) corpus
 	@scripts/regress.sh $(REGRESS_ARGS)
 # ---- end crash pipeline (issue 5) ----
 

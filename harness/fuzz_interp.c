@@ -23,6 +23,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const cf_build *b = cf_build_by_name(CF_H_BUILD);
 	size_t flen = cf_h_file_len(data, size);
 	cf_eval_stats st = { 0 };
+	cf_h_run run = { CF_H_ORACLE_INTERP, 0, { 0 } };
 	cf_chan *ch = NULL;
 	int rc;
 
@@ -30,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cf_h_fail("fuzz_interp", "no sensor build %s", CF_H_BUILD);
 	if (cf_chan_parse(data, flen, &ch, NULL) != CF_OK)
 		return 0;
-	rc = cf_h_run_build(ch, b, data + flen, size - flen, &st);
+	rc = cf_h_run_build(&run, ch, b, data + flen, size - flen, &st);
 	if (rc != CF_OK && rc != CF_E_NOMEM)
 		cf_h_fail(
 		    "fuzz_interp", "evaluation failed: %s", cf_err_name(rc));

@@ -50,6 +50,8 @@
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
 
+#include "harness.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
@@ -612,6 +614,7 @@ main(int argc, char **argv)
 	}
 	/* Leaks were checked per input; skip LeakSanitizer's exit check so
 	 * that an input's leak is not reported twice. */
+	cf_h_known_flush();
 	fflush(NULL);
 	_exit(rc);
 }

@@ -12,13 +12,17 @@
 #
 #   file  expect  signature  type  source  date      (tab-separated)
 #
-# Before anything is written the expectation is checked on the ASan replay
-# build of the target (build/replay/<t>), so that the index never records
-# what is not true:
-#   fixed   must not fault (the bug is fixed, or this build never had it);
-#   open    must fault with the crash's signature (a known, open bug);
-#   detect  must fault on fuzz_interp_711: a canary proving that the
-#           detectors (ASan, the guard) still see the CF-291 defect class.
+# Before anything is written the expectation is checked, so that the index
+# never records what is not true:
+#   fixed   must not fault on the ASan replay build (build/replay/<t>): the
+#           bug is fixed, or this build never had it;
+#   open    must fault with the crash's identity (a known, open bug) on the
+#           identity build (build/replay-guard/<t>: ASan + guard), which
+#           names a content fault by its root cause;
+#   detect  must fault on the ASan build of fuzz_interp_711 with a detector
+#           finding: a canary proving that the detectors still see the
+#           CF-291 defect class.
+# The entry is named by the crash's identity (its folder's id).
 # Flaky crashes can only be promoted as fixed. Writes go through a
 # temporary file in the same folder and mv, under an flock on DIR/.lock.
 # Exit status: 0 promoted, 1 the expectation does not hold, 2 bad arguments.
@@ -91,7 +95,15 @@ sanitizer_env
 	die "cannot build $REPLAY_DIR/$target"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cf-promote.XXXXXX")
 trap 'rm -rf -- "$WORK"' EXIT
-replay_one "$REPLAY_DIR" "$target" "$input" "$WORK/report.txt" "$rtime"
+if [ "$expect" = open ]; then
+	# an open entry keeps its identity: replayed on the identity build
+	# (ASan + guard), which names a content fault by its root cause
+	{ build_replay "$GUARD_DIR" "$target" && require_built "$GUARD_DIR" "$target"; } ||
+		die "cannot build $GUARD_DIR/$target"
+	replay_one "$GUARD_DIR" "$target" "$input" "$WORK/report.txt" "$rtime"
+else
+	replay_one "$REPLAY_DIR" "$target" "$input" "$WORK/report.txt" "$rtime"
+fi
 sig_of "$WORK/report.txt" "$target"
 case $expect in
 fixed)
@@ -115,7 +127,12 @@ detect)
 		warn "fuzz_interp_711 does not fault on $input: not a canary"
 		exit 1
 	fi
-	sig=$SIG_ID type=$SIG_TYPE
+	case $SIG_TYPE in
+	timeout | out-of-memory | exit*)
+		warn "fuzz_interp_711 faults on $input only as $SIG_TYPE, not as a detector finding: not a canary"
+		exit 1
+		;;
+	esac
 	;;
 esac
 

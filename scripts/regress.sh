@@ -72,6 +72,10 @@ done
 for t in "${sel[@]}"; do
 	[ -x "$REPLAY_DIR/$t" ] || die "$REPLAY_DIR/$t missing (run: make replay)"
 done
+# The identity builds name open entries whose fault is a content read.
+for t in "${sel[@]}"; do
+	[ -x "$GUARD_DIR/$t" ] || { build_replay "$GUARD_DIR" "${sel[@]}" || true; break; }
+done
 sanitizer_env
 mkdir -p "$ROOT/build/regress"
 WORK=$(mktemp -d "$ROOT/build/regress/run.XXXXXX")
@@ -272,6 +276,13 @@ for t in "${sel[@]}"; do
 			fi
 			;;
 		open)
+			if [ "$v" = PASS ] && [ "$SIG_ID" != "${esig[$i]}" ] && [ -x "$GUARD_DIR/$t" ]; then
+				# A content fault is named by its root cause, which
+				# the identity build (ASan + guard) reports: the ASan
+				# build alone shows only the read's stack.
+				replay_one "$GUARD_DIR" "$t" "$path" "$W/identity-$i.txt" "$tmo"
+				sig_of "$W/identity-$i.txt" "$t"
+			fi
 			if [ "$v" != PASS ]; then
 				why="open entry no longer faults ($why): fixed? promote it as fixed (scripts/promote.sh crashes/${esig[$i]} --expect fixed --target $t)"
 			elif [ "$SIG_ID" = "${esig[$i]}" ]; then

@@ -679,6 +679,115 @@ test_custom_builds(void)
 	cf_chan_free(ch);
 }
 
+/* The out-of-bounds read observer: what it sees, and what its verdict
+ * does. Refused, a 7.11 read past the inputs is not performed (no fault
+ * under ASan, which this binary runs with) and the criterion is false; on
+ * a bounds-checked build the observer sees the read flagged as checked and
+ * the build refuses it whatever the verdict. */
+struct oob_log {
+	int refuse;
+	unsigned n;
+	cf_oob_read last;
+};
+
+static int
+on_oob(void *ctx, const cf_oob_read *r)
+{
+	struct oob_log *l = ctx;
+
+	l->n++;
+	l->last = *r;
+	return l->refuse;
+}
+
+static void
+test_oob_observer(void)
+{
+	static const struct {
+		const char *what;
+		const cf_build *build; /* NULL: by name below */
+		const char *name;
+		uint16_t field;
+		uint8_t op;
+		int refuse;
+		unsigned seen, reads, oob_refused, bounds_refused, hits;
+		int checked;
+	} rows[] = {
+		{ "7.11 field 19: in bounds, not seen", NULL, "7.11", 19,
+		    CF_OP_CONTAINS, 1, 0, 1, 0, 0, 0, 0 },
+		{ "7.11 field 20 refused (CF-291)", NULL, "7.11", 20,
+		    CF_OP_CONTAINS, 1, 1, 0, 1, 0, 0, 0 },
+		{ "7.11 field 20 negated, refused: still false", NULL, "7.11",
+		    20, CF_OP_EQUALS, 1, 1, 0, 1, 0, 0, 0 },
+		{ "7.11 field 40 refused (undeclared)", NULL, "7.11", 40,
+		    CF_OP_PREFIX, 1, 1, 0, 1, 0, 0, 0 },
+		{ "runtime-only field 20: checked", &runtime_only, NULL, 20,
+		    CF_OP_CONTAINS, 0, 1, 0, 0, 1, 0, 1 },
+		{ "runtime-only field 20: checked, refused", &runtime_only,
+		    NULL, 20, CF_OP_CONTAINS, 1, 1, 0, 0, 1, 0, 1 },
+	};
+	const cf_event *ev = sample_of(CF_TMPL_IPC);
+
+	if (ev == NULL)
+		return;
+	for (size_t i = 0; i < NELEM(rows); i++) {
+		struct crit c[] = {
+			STR_C(0, CF_OP_CONTAINS, ICASE, "pipe"),
+			STR_C(rows[i].field, rows[i].op,
+			    rows[i].op == CF_OP_EQUALS ? NEG : 0, "DC01"),
+		};
+		const cf_build *b = rows[i].build != NULL
+		    ? rows[i].build
+		    : cf_build_by_name(rows[i].name);
+		struct oob_log log = { rows[i].refuse, 0, { 0 } };
+		cf_eval_stats st = { 0 };
+		cf_program *p = NULL;
+		cf_chan *ch = model(CF_TMPL_IPC, c, NELEM(c));
+
+		CF_EXPECT_EQ(cf_interp_compile(ch, b, &p, NULL, NULL), CF_OK,
+		    rows[i].what);
+		if (p == NULL) {
+			cf_chan_free(ch);
+			continue;
+		}
+		cf_interp_set_oob(p, on_oob, &log);
+		CF_EXPECT_EQ(cf_interp_run_event(p, ev, NULL, NULL, &st), CF_OK,
+		    rows[i].what);
+		CF_EXPECT_EQ(log.n, rows[i].seen, rows[i].what);
+		CF_EXPECT_EQ(st.inputs_read, 1 + rows[i].reads, rows[i].what);
+		CF_EXPECT_EQ(st.oob_refused, rows[i].oob_refused, rows[i].what);
+		CF_EXPECT_EQ(
+		    st.bounds_refused, rows[i].bounds_refused, rows[i].what);
+		CF_EXPECT_EQ(st.hits, rows[i].hits, rows[i].what);
+		if (log.n > 0) {
+			CF_EXPECT(
+			    log.last.build == b, "%s: build", rows[i].what);
+			CF_EXPECT(log.last.tmpl == cf_tmpl_by_id(CF_TMPL_IPC),
+			    "%s: template", rows[i].what);
+			CF_EXPECT_EQ(log.last.instance, 0, rows[i].what);
+			CF_EXPECT_EQ(log.last.id, 100, rows[i].what);
+			CF_EXPECT_EQ(log.last.criterion, 1, rows[i].what);
+			CF_EXPECT_EQ(
+			    log.last.field, rows[i].field, rows[i].what);
+			CF_EXPECT_EQ(log.last.supplied, 20, rows[i].what);
+			CF_EXPECT_EQ(log.last.op, rows[i].op, rows[i].what);
+			CF_EXPECT_EQ(
+			    log.last.checked, rows[i].checked, rows[i].what);
+		}
+		/* Without an observer, a checked build still refuses. */
+		if (rows[i].checked) {
+			cf_eval_stats st2 = { 0 };
+			cf_interp_set_oob(p, NULL, NULL);
+			CF_EXPECT_EQ(
+			    cf_interp_run_event(p, ev, NULL, NULL, &st2), CF_OK,
+			    rows[i].what);
+			CF_EXPECT_EQ(st2.bounds_refused, 1, rows[i].what);
+		}
+		cf_interp_free(p);
+		cf_chan_free(ch);
+	}
+}
+
 /* Instances that are not evaluated: flag clear, regex that does not
  * compile; and template types that do not exist. */
 static void
@@ -1026,6 +1135,7 @@ main(void)
 	test_compile_fields_instance();
 	test_runtime_bounds();
 	test_custom_builds();
+	test_oob_observer();
 	test_compile_rejects();
 	test_events_and_empty();
 	test_hit_callback();

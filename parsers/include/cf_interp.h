@@ -17,9 +17,16 @@
  * against the supplied count and an out-of-bounds one prints one
  * structured line on stderr and aborts:
  *   chanfuzz-guard: out-of-bounds input read: build=7.11 template=IPC
- *   instance=1002 criterion=1 field=20 supplied=20
- * (one line). Builds with the runtime check refuse the read instead: the
+ *   instance=1002 criterion=1 field=20 supplied=20 declared=21 op=regex
+ * (one line; declared is the template's field count, op the criterion's
+ * operator). Builds with the runtime check refuse the read instead: the
  * criterion fails and stats.bounds_refused counts it.
+ *
+ * An observer (cf_interp_set_oob) sees every read at an index past the
+ * supplied inputs before it happens, in every build: a release gate records
+ * it, a fuzz target told that a root cause is already known refuses it so
+ * that the fuzzer looks past it. Refused by the observer, the read is not
+ * performed and the criterion is false, as in a bounds-checked build.
  */
 #ifndef CF_INTERP_H
 #define CF_INTERP_H
@@ -55,9 +62,28 @@ typedef struct cf_eval_stats {
 	uint64_t criteria;       /* criteria evaluated (wildcards included) */
 	uint64_t inputs_read;    /* input values read */
 	uint64_t bounds_refused; /* reads refused by the runtime check */
+	uint64_t oob_refused;    /* reads refused by the observer */
 	uint64_t hits;           /* instances that matched */
 	uint64_t re_steps;       /* regex VM steps */
 } cf_eval_stats;
+
+/* A read at an index past the inputs the build supplies (field >=
+ * supplied), as the observer sees it before it happens. */
+typedef struct cf_oob_read {
+	const cf_build *build;
+	const cf_tmpl *tmpl;
+	uint32_t instance;  /* index into the file's instances */
+	uint32_t id;        /* that instance's id */
+	uint32_t criterion; /* index within the instance */
+	uint32_t field;     /* the index read */
+	uint32_t supplied;  /* inputs the build supplies */
+	unsigned op;        /* the criterion's CF_OP_* */
+	int checked;        /* 1: the build's runtime check refuses it anyway */
+} cf_oob_read;
+
+/* Return nonzero to refuse the read (the criterion is false), 0 to let the
+ * build do what it does (read past the array, or refuse it when checked). */
+typedef int (*cf_oob_fn)(void *ctx, const cf_oob_read *r);
 
 /* The program borrows ch: ch must outlive it. Errors: CF_E_TEMPLATE_UNKNOWN,
  * CF_E_TEMPLATE_UNSUPPORTED, CF_E_NOMEM, CF_E_ARG. */
@@ -66,6 +92,10 @@ int cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 void cf_interp_free(cf_program *p);
 
 uint32_t cf_interp_supplied(const cf_program *p);
+
+/* Install fn (NULL: none) as p's out-of-bounds read observer; ctx is
+ * passed to it. Evaluations of p and of its one-instance views use it. */
+void cf_interp_set_oob(cf_program *p, cf_oob_fn fn, void *ctx);
 const cf_tmpl *cf_interp_tmpl(const cf_program *p);
 
 /* 1 when instance i (index into the file's instances) is evaluated, 0 when

@@ -41,6 +41,8 @@ struct cf_program {
 	cf_re **re;       /* per criterion, flattened; NULL unless REGEX */
 	uint32_t *first;  /* per instance: index of its first criterion in re */
 	uint32_t lo, hi;  /* instances evaluated: [lo, hi); all but in a view */
+	cf_oob_fn oob;    /* out-of-bounds read observer, or NULL */
+	void *oob_ctx;
 };
 
 void
@@ -63,6 +65,13 @@ uint32_t
 cf_interp_supplied(const cf_program *p)
 {
 	return p->supplied;
+}
+
+void
+cf_interp_set_oob(cf_program *p, cf_oob_fn fn, void *ctx)
+{
+	p->oob = fn;
+	p->oob_ctx = ctx;
 }
 
 const cf_tmpl *
@@ -222,6 +231,7 @@ struct eval_ctx {
 	size_t supplied;
 	uint32_t instance;
 	uint32_t criterion;
+	unsigned op;
 	cf_eval_stats *st;
 };
 
@@ -233,23 +243,52 @@ guard_fault(const struct eval_ctx *e, uint32_t field)
 {
 	fprintf(stderr,
 	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s "
-	    "instance=%u criterion=%u field=%u supplied=%zu\n",
+	    "instance=%u criterion=%u field=%u supplied=%zu declared=%u "
+	    "op=%s\n",
 	    e->p->build->name, e->p->tmpl->name,
 	    e->p->ch->instances[e->instance].id, e->criterion, field,
-	    e->supplied);
+	    e->supplied, e->p->tmpl->nfields, cf_op_name(e->op));
 	fflush(stderr);
 	abort();
 }
 #endif
 
-/* The only input read. NULL when the runtime check refuses it. */
+/* The observer's view of a read at field >= supplied; its verdict. */
+static int
+oob_refused(const struct eval_ctx *e, uint32_t field, int checked)
+{
+	cf_oob_read r;
+
+	if (e->p->oob == NULL)
+		return 0;
+	r.build = e->p->build;
+	r.tmpl = e->p->tmpl;
+	r.instance = e->instance;
+	r.id = e->p->ch->instances[e->instance].id;
+	r.criterion = e->criterion;
+	r.field = field;
+	r.supplied = (uint32_t)e->supplied;
+	r.op = e->op;
+	r.checked = checked;
+	return e->p->oob(e->p->oob_ctx, &r) != 0;
+}
+
+/* The only input read. NULL when the runtime check or the observer
+ * refuses it. */
 static const cf_value *
 input_at(const struct eval_ctx *e, uint32_t field)
 {
-	if ((e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) &&
-	    field >= e->supplied) {
-		e->st->bounds_refused++;
-		return NULL;
+	if (field >= e->supplied) {
+		int checked =
+		    (e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) != 0;
+		if (oob_refused(e, field, checked) && !checked) {
+			e->st->oob_refused++;
+			return NULL;
+		}
+		if (checked) {
+			e->st->bounds_refused++;
+			return NULL;
+		}
 	}
 #ifdef CF_BENCH_BUG_CF291
 	/* The guard below refuses every such read, and ASan reports the
@@ -316,6 +355,7 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 
 	if (c->op == CF_OP_WILDCARD)
 		return 1; /* never reads its input */
+	e->op = c->op;
 	if ((v = input_at(e, c->field)) == NULL)
 		return 0;
 	if (cf_op_operand(c->op) == CF_OPND_STR) {
@@ -400,7 +440,7 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
     cf_hit_fn fn, void *ctx, cf_eval_stats *st)
 {
 	cf_eval_stats local = { 0 };
-	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local };
+	struct eval_ctx e = { p, inputs, supplied, 0, 0, 0, st ? st : &local };
 
 	for (uint32_t i = p->lo; i < p->hi; i++) {
 		const cf_instance *in = &p->ch->instances[i];

@@ -40,7 +40,7 @@ expect_err 'in (input_at|eval_criterion|cf_interp_eval) .*interp\.c' "asan names
 
 run build/guard/cftool run --sensor 7.11 $N
 expect_rc 134 "guard 7.11 aborts"
-expect_err '^chanfuzz-guard: out-of-bounds input read: build=7\.11 template=IPC instance=291005 criterion=2 field=20 supplied=20$' \
+expect_err '^chanfuzz-guard: out-of-bounds input read: build=7\.11 template=IPC instance=291005 criterion=2 field=20 supplied=20 declared=21 op=regex$' \
 	"guard structured finding"
 expect_out '^match: event=ipc-rpc-named-pipe instance=291004 action=detect$' \
 	"guard printed the match before the fault"

@@ -83,15 +83,32 @@ id1=$(sed -n 's/^id\t//p' "$OUT")
 check "signature: a 12-hex-digit id" [ "$(printf '%s' "$id1" | grep -cE '^[0-9a-f]{12}$')" = 1 ]
 run scripts/signature.sh --target $T711 <"$TMP/r2.txt"
 check "signature: a moved line keeps the id" [ "$(sed -n 's/^id\t//p' "$OUT")" = "$id1" ]
-echo 'chanfuzz-guard: out-of-bounds input read: build=7.11 template=IPC instance=291005 criterion=2 field=20 supplied=20' >"$TMP/g1.txt"
-sed 's/instance=291005 criterion=2/instance=7 criterion=0/' "$TMP/g1.txt" >"$TMP/g2.txt"
-run scripts/signature.sh <"$TMP/g1.txt"
-expect_out '^type	guard: input field 20 of 20$' "signature: guard type"
-expect_out '^frames	build=7.11 template=IPC field=20 supplied=20$' "signature: guard frames"
-gid=$(sed -n 's/^id\t//p' "$OUT")
-check "signature: guard id of 12 hex digits" [ "$(printf '%s' "$gid" | grep -cE '^[0-9a-f]{12}$')" = 1 ]
-run scripts/signature.sh <"$TMP/g2.txt"
-check "signature: guard id ignores instance and criterion" [ "$(sed -n 's/^id\t//p' "$OUT")" = "$gid" ]
+# A content fault is named by its root cause, whatever instance, criterion
+# or operator reached it (docs/CRASHES.md, "Crash identity").
+build/replay-guard/$T711 $N 2>"$TMP/g1.txt"
+run scripts/signature.sh --target $T711 <"$TMP/g1.txt"
+expect_out '^type	out-of-bounds input read: IPC field 20 declared but not supplied by 7\.11$' \
+	"signature: content fault type"
+expect_out '^root_cause	interpreter/7\.11/IPC/unsupplied/20$' "signature: root cause"
+cid=$(sed -n 's/^id\t//p' "$OUT")
+check "signature: content id of 12 hex digits, not the stack's" \
+	[ "$(printf '%s' "$cid" | grep -cE '^[0-9a-f]{12}$')" = 1 -a "$cid" != "$id1" ]
+sed 's/instance=291005 criterion=2/instance=7 criterion=0/; s/op=regex/op=equals/' "$TMP/g1.txt" >"$TMP/g2.txt"
+run scripts/signature.sh --target $T711 <"$TMP/g2.txt"
+check "signature: content id ignores instance, criterion and operator" [ "$(sed -n 's/^id\t//p' "$OUT")" = "$cid" ]
+sed 's/field=20/field=25/' "$TMP/g1.txt" >"$TMP/g3.txt"
+run scripts/signature.sh --target $T711 <"$TMP/g3.txt"
+expect_out '^root_cause	interpreter/7\.11/IPC/undeclared$' "signature: an undeclared index is its own class"
+sed 's/template=IPC/template=ProcessCreate/; s/declared=21/declared=10/; s/field=20 supplied=20/field=9 supplied=9/' \
+	"$TMP/g1.txt" >"$TMP/g4.txt"
+run scripts/signature.sh --target $T711 <"$TMP/g4.txt"
+expect_out '^root_cause	interpreter/7\.11/ProcessCreate/unsupplied/9$' "signature: another template under-supplied"
+run scripts/signature.sh --target fuzz_differential <"$TMP/g1.txt"
+expect_out '^root_cause	validator-current/7\.11/IPC/unsupplied/20$' \
+	"signature: the differential target's oracle is the validator"
+ids=$(for g in g1 g3 g4; do scripts/signature.sh --target $T711 <"$TMP/$g.txt" | sed -n 's/^id\t//p'; done
+	scripts/signature.sh --target fuzz_differential <"$TMP/g1.txt" | sed -n 's/^id\t//p')
+check "signature: four root causes, four ids" [ "$(sort -u <<<"$ids" | wc -l)" = 4 ]
 printf 'chanfuzz-harness: fuzz_parse: invariant broken: asm(dump(f)) failed at line 12: CF_E_SYNTAX\n' >"$TMP/i.txt"
 run scripts/signature.sh <"$TMP/i.txt"
 expect_out '^type	invariant: fuzz_parse$' "signature: invariant"
@@ -116,25 +133,28 @@ C=$TMP/crashes
 ndirs() { find "$C" -mindepth 1 -maxdepth 1 -type d ! -name '.*' | wc -l; }
 run scripts/triage.sh --target $T711 --out "$C" --no-minimize $N
 expect_rc 0 "triage: a known crash file"
-expect_out "^new $id1 heap-buffer-overflow READ 4 $T711 728->728$" "triage: new line"
+expect_out "^new $cid out-of-bounds input read: IPC field 20 declared but not supplied by 7.11 $T711 728->728$" \
+	"triage: new line, named by the root cause"
 check "triage: exactly one folder ($(ndirs))" [ "$(ndirs)" = 1 ]
-D=$C/$id1
-for f in input minimized report.txt meta.json; do
+D=$C/$cid
+for f in input minimized report.txt report-asan.txt meta.json; do
 	check "triage: $D/$f missing" [ -s "$D/$f" ]
 done
-if jqe --arg t $T711 '.target == $t and .crash_type == "heap-buffer-overflow READ 4"
-    and .frames == ["eval_criterion","cf_interp_eval","cf_interp_run_event"]
+if jqe --arg t $T711 '.target == $t
+    and .root_cause == "interpreter/7.11/IPC/unsupplied/20"
+    and .sanitizer_type == "heap-buffer-overflow READ 4"
+    and .content.field == 20 and .content.supplied == 20 and .content.declared == 21
     and .sensor_builds == ["7.11"] and .times_seen == 1 and .flaky == false
     and .counted_as_finding == true and .input_size == 728
     and (.first_seen | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$"))
     and (.guard_finding | test("template=IPC instance=291005 criterion=2 field=20 supplied=20"))' \
     "$D/meta.json"; then ok; else bad "triage: meta.json: $(cat "$D/meta.json")"; fi
 expect_same $N "$D/input" "triage: input kept"
+cp "$D/meta.json" "$TMP/meta.before"
 run scripts/triage.sh --target $T711 --out "$C" --no-minimize $N
-expect_out "^dup $id1 " "triage: second run is a dup"
+expect_out "^dup $cid " "triage: second run is a dup"
 check "triage twice: still one folder" [ "$(ndirs)" = 1 ]
-check "triage twice: times_seen 2" \
-	jqe '.times_seen == 2 and (.input_sizes | length) == 2' "$D/meta.json"
+expect_same "$TMP/meta.before" "$D/meta.json" "triage: a filed folder is never rewritten"
 check "triage: temporary files left: $(ls -A "$C")" no_tmp "$C"
 
 # an AFL++ output folder: target from fuzzer_stats; same signature -> dup
@@ -144,7 +164,7 @@ printf 'command_line      : afl-fuzz -i in -o out -M main -- %s\n' "$PWD/build/a
 cp $N "$TMP/afl/main/crashes/id:000000,sig:06,src:000001,op:havoc,rep:2"
 run scripts/triage.sh --out "$C" --no-minimize "$TMP/afl"
 expect_rc 0 "triage: AFL++ output folder"
-expect_out "^dup $id1 heap-buffer-overflow READ 4 $T711 " "triage: AFL++ crash, target from fuzzer_stats"
+expect_out "^dup $cid out-of-bounds input read: .* $T711 " "triage: AFL++ crash, target from fuzzer_stats"
 
 # a libFuzzer artifact folder with a .target file, minimised in a short budget
 mkdir -p "$TMP/lf"
@@ -154,15 +174,15 @@ cp $W "$TMP/lf/slow-unit-4567"
 run scripts/triage.sh --out "$TMP/crashes2" --minimize-time 6 "$TMP/lf"
 expect_rc 0 "triage: libFuzzer artifact folder"
 check "triage: only crash-* files are inputs" [ "$(wc -l <"$OUT")" = 1 ]
-expect_out "^new $id1 .* $T711 728->[0-9]+$" "triage: target from .target"
-M=$TMP/crashes2/$id1/minimized
+expect_out "^new $cid .* $T711 728->[0-9]+$" "triage: target from .target"
+M=$TMP/crashes2/$cid/minimized
 msize=$(stat -c %s "$M" 2>/dev/null || echo 0)
 check "triage: minimised size $msize" [ "$msize" -gt 0 -a "$msize" -le 728 ]
-build/replay/$T711 "$M" 2>"$TMP/mr.txt"
-check "triage: the minimised input keeps the signature" \
-	[ "$(scripts/signature.sh --target $T711 <"$TMP/mr.txt" | sed -n 's/^id\t//p')" = "$id1" ]
+build/replay-guard/$T711 "$M" 2>"$TMP/mr.txt"
+check "triage: the minimised input keeps the root cause" \
+	[ "$(scripts/signature.sh --target $T711 <"$TMP/mr.txt" | sed -n 's/^id\t//p')" = "$cid" ]
 check "triage: meta records the minimised size" \
-	jqe --argjson m "$msize" '.minimized_size == $m' "$TMP/crashes2/$id1/meta.json"
+	jqe --argjson m "$msize" '.minimized_size == $m' "$TMP/crashes2/$cid/meta.json"
 
 # a flaky input: a stand-in replay build that faults on its first run only
 mkdir -p "$TMP/fake"
@@ -176,17 +196,35 @@ exit 1
 EOF
 chmod +x "$TMP/fake/$T711"
 cp $W "$TMP/flaky.bin"
-CF_REPLAY_DIR=$TMP/fake run scripts/triage.sh --target $T711 --out "$C" "$TMP/flaky.bin"
+CF_GUARD_DIR=$TMP/fake run scripts/triage.sh --target $T711 --out "$C" "$TMP/flaky.bin"
 expect_rc 0 "triage: flaky input"
-expect_out "^flaky $id1 heap-buffer-overflow READ 4 $T711 " "triage: flaky line"
+expect_out "^flaky [0-9a-f]{12} unreproducible: replay: heap-buffer-overflow READ 4 $T711 " "triage: flaky line"
+fdir=$(find "$C" -maxdepth 1 -name 'flaky-*' | head -n 1)
 check "triage: flaky folder and meta" \
-	jqe '.flaky == true and .counted_as_finding == false and .replay.same_signature == 1' \
-	"$C/flaky-$id1/meta.json"
-check "triage: the flaky input is kept" [ -s "$C/flaky-$id1/input" ]
+	jqe '.flaky == true and .group == true and .counted_as_finding == false
+	    and .replay.same_signature == 1 and .engine_fault == "replay: heap-buffer-overflow READ 4"' \
+	"$fdir/meta.json"
+check "triage: the flaky input is kept" [ -s "$fdir/input" ]
+# Unreproducible crashes are grouped by target and by the fault the engine
+# saw: three AFL++ crash files with one signal make one folder.
+mkdir -p "$TMP/aflf/main/crashes"
+printf 'command_line      : afl-fuzz -i in -o out -M main -- %s\n' "$PWD/build/afl/$T711" \
+	>"$TMP/aflf/main/fuzzer_stats"
+for k in 1 2 3; do
+	{ cat $W; echo "$k"; } >"$TMP/aflf/main/crashes/id:00000$k,sig:06,src:000001,time:$k,op:havoc,rep:2"
+done
+{ cat $W; echo 4; } >"$TMP/aflf/main/crashes/id:000004,sig:11,src:000001,time:4,op:havoc,rep:2"
+echo 0 >"$TMP/fake/count"
+before=$(ndirs)
+CF_GUARD_DIR=$TMP/fake CF_NO_MAKE=1 run scripts/triage.sh --out "$C" --no-minimize "$TMP/aflf"
+expect_rc 0 "triage: unreproducible AFL++ crashes"
+check "triage: four unreproducible files, two groups ($(ndirs) folders, $before before)" \
+	[ "$(ndirs)" = $((before + 2)) ]
+check "triage: every file is reported" [ "$(grep -c '^flaky .*unreproducible: AFL++ signal' "$OUT")" = 4 ]
 # A replay build that is not there files nothing (it used to "fault" with
 # exit 127 and file every input under that one signature).
 mkdir -p "$TMP/nobuild"
-CF_REPLAY_DIR=$TMP/nobuild CF_NO_MAKE=1 run scripts/triage.sh --target $T711 --out "$TMP/c-nobuild" $N
+CF_GUARD_DIR=$TMP/nobuild CF_NO_MAKE=1 run scripts/triage.sh --target $T711 --out "$TMP/c-nobuild" $N
 expect_rc 2 "triage: missing replay build is an error"
 expect_err 'nobuild/fuzz_interp_711 is not built' "triage: names the missing build"
 check "triage: nothing filed without the build" [ -z "$(ls -A "$TMP/c-nobuild" 2>/dev/null)" ]
@@ -210,8 +248,8 @@ R=$TMP/reg
 run scripts/promote.sh "$D" --expect detect --regression "$R"
 expect_rc 0 "promote: detect"
 check "promote: index line added" \
-	[ "$(grep -c "^$id1	detect	$id1	heap-buffer-overflow READ 4	" "$R/$T711/index.tsv")" = 1 ]
-expect_same "$D/minimized" "$R/$T711/$id1" "promote: input copied under its signature id"
+	[ "$(grep -c "^$cid	detect	$cid	out-of-bounds input read: IPC field 20 declared but not supplied by 7.11	" "$R/$T711/index.tsv")" = 1 ]
+expect_same "$D/minimized" "$R/$T711/$cid" "promote: input copied under its identity"
 run scripts/promote.sh "$D" --expect detect --regression "$R"
 check "promote twice: one line" [ "$(grep -vc '^#' "$R/$T711/index.tsv")" = 1 ]
 run scripts/promote.sh "$D" --expect fixed --target $T716 --regression "$R"
@@ -244,11 +282,11 @@ expect_rc 0 "regress: promoted entries hold"
 # an open entry that no longer faults; a fixed entry that faults, listed
 # first so that the driver must restart for the entries after it
 mkdir -p "$TMP/reg2/$T716" "$TMP/reg2/$T711"
-cp "$R/$T711/$id1" "$TMP/reg2/$T716/$id1"
+cp "$R/$T711/$cid" "$TMP/reg2/$T716/$id1"
 printf '%s\topen\t%s\theap-buffer-overflow READ 4\ttest\t2024-07-19T04:09:00Z\n' $id1 $id1 \
 	>"$TMP/reg2/$T716/index.tsv"
-cp "$R/$T711/$id1" "$TMP/reg2/$T711/aaaaaaaaaaaa"
-cp "$R/$T711/$id1" "$TMP/reg2/$T711/$id1"
+cp "$R/$T711/$cid" "$TMP/reg2/$T711/aaaaaaaaaaaa"
+cp "$R/$T711/$cid" "$TMP/reg2/$T711/$id1"
 printf '%s\tfixed\t%s\theap-buffer-overflow READ 4\ttest\t2024\n%s\tdetect\t%s\theap-buffer-overflow READ 4\ttest\t2024\n' \
 	aaaaaaaaaaaa $id1 $id1 $id1 >"$TMP/reg2/$T711/index.tsv"
 cp $W "$TMP/reg2/$T711/stray"
@@ -266,6 +304,15 @@ expect_out '^reports: build/regress/run\.' "regress: says where the reports are"
 kept=$(sed -n 's/^reports: //p' "$OUT")
 check "regress: the reports are kept" [ -d "$kept/$T711/reports" ]
 [ -z "$kept" ] || rm -rf -- "$kept"
+# an open entry named by its root cause holds on the identity build
+mkdir -p "$TMP/reg3/$T711"
+cp "$R/$T711/$cid" "$TMP/reg3/$T711/$cid"
+printf '%s\topen\t%s\tcontent\ttest\t2026\n' $cid $cid >"$TMP/reg3/$T711/index.tsv"
+run scripts/regress.sh --regression "$TMP/reg3" --target $T711
+expect_rc 0 "regress: an open content entry keeps its root cause"
+run scripts/promote.sh "$D" --expect open --regression "$TMP/reg4"
+expect_rc 0 "promote: open, checked on the identity build"
+check "promote: open entry named by the root cause" grep -q "^$cid	open	$cid	" "$TMP/reg4/$T711/index.tsv"
 run scripts/regress.sh --target nope
 expect_rc 2 "regress: unknown target"
 run scripts/regress.sh --timeout 0

@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Modules that contribute subcommands, in --help order.
-COMMANDS = []
+COMMANDS = ["signature", "triage"]
 
 
 def parse_args(argv=None):
