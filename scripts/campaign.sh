@@ -7,9 +7,21 @@
 #                       [--engines LIST] [--out DIR] [--crashes DIR]
 #                       [--sync-dir DIR --role main|secondary]
 #                       [--minimize-time SEC] [--sync-interval SEC]
-#                       [--full-triage]
+#                       [--full-triage] [--no-suppress]
 #   scripts/campaign.sh --resume DIR [--budget DURATION] [--jobs N]
 #                       [--crashes DIR] [--minimize-time SEC]
+#
+# Before fuzzing (scripts/lib/chanfuzz/preflight.py): every seed and every
+# fixed regression input of each target is replayed; one that faults is
+# triaged and filed like any crash, listed first in the report, and left
+# out of the start corpus with a warning. The known root causes (detect and
+# open regression entries already filed in the crash store) are written to
+# OUT/known/<t>.txt; the fuzzers refuse and count their reads instead of
+# crashing, so that a known finding does not stop the search for the next
+# one (the report says "hit N times, suppressed"). --no-suppress: nothing
+# is known, every fault crashes. At the end every crash folder is replayed
+# on the current builds (fixed verification); the crash store itself is
+# never rewritten.
 #
 # DURATION: 90s, 5m, 1h, 1h30m, or plain seconds (default 5m). --jobs: the
 # cores to use (default nproc). --targets: comma list (default all six).
@@ -150,7 +162,7 @@ jq_to() {
 
 # ---- options ---------------------------------------------------------------
 o_budget="" o_jobs="" o_targets="" o_out="" o_resume="" o_sync="" o_role=""
-o_crashes="" o_mtime="" o_syncint="" o_full=0 o_engines=""
+o_crashes="" o_mtime="" o_syncint="" o_full=0 o_engines="" o_nosup=0
 while [ $# -gt 0 ]; do
 	arg=$1
 	val=""
@@ -183,6 +195,10 @@ while [ $# -gt 0 ]; do
 		;;
 	--full-triage)
 		o_full=1
+		shift
+		;;
+	--no-suppress)
+		o_nosup=1
 		shift
 		;;
 	-h | --help)
@@ -297,6 +313,8 @@ if [ -n "$o_resume" ]; then
 	PHASE=$(jq -r '.phase' "$STATE")
 	RUNS=$(jq -r '.runs' "$STATE")
 	PREV=$(jq -r '.previous // ""' "$STATE")
+	SUPPRESS=$(jq -r 'if .suppress == false then 0 else 1 end' "$STATE")
+	[ "$o_nosup" = 0 ] || die "--no-suppress cannot change on --resume (the campaign keeps its own)"
 	declare -A TSEC=()
 	while IFS=$'\t' read -r t s; do
 		TSEC[$t]=$s
@@ -342,6 +360,7 @@ else
 	OUT=$(cd "$OUT" && pwd)
 	CREATED=$(now_iso)
 	ELAPSED=0 PHASE=fuzzing RUNS=1
+	SUPPRESS=$((1 - o_nosup))
 	declare -A TSEC=()
 	# the previous campaign in the same parent folder: the latest finished one
 	PREV=""
@@ -383,8 +402,9 @@ save_state() {
 		--arg sync "$SYNC_DIR" --arg role "$ROLE" --arg prefix "$PREFIX" \
 		--argjson runs "$RUNS" --arg prev "$PREV" --arg ts "$ts" \
 		--arg updated "$(now_iso)" --arg host "$HOST" --argjson pid $$ \
-		--arg engines "$ENGINES" \
+		--arg engines "$ENGINES" --argjson suppress "$SUPPRESS" \
 		'{version: 1, created: $created, updated: $updated, host: $host,
+		  suppress: ($suppress == 1),
 		  pid: $pid, budget_s: $budget, elapsed_s: $elapsed, phase: $phase,
 		  runs: $runs, jobs: $jobs, targets: ($targets | split(" ")),
 		  engines: ($engines | split(",")),
@@ -536,6 +556,38 @@ prepare_target() {
 	touch "$OUT/lf/$t/.seeded"
 }
 
+# ---- before fuzzing: known root causes, crashing seeds -------------------------
+# known_env T: KNOWN_ENV, the environment that tells T's fuzzing builds its
+# known root causes (harness/harness.h): empty with --no-suppress.
+KNOWN_ENV=()
+known_env() {
+	KNOWN_ENV=()
+	if [ "$SUPPRESS" = 1 ] && [ -f "$OUT/known/$1.txt" ]; then
+		KNOWN_ENV=(CF_KNOWN_FAULTS="$OUT/known/$1.txt")
+	fi
+}
+# preflight: once per campaign, before the first fuzzer starts
+preflight() {
+	local args=() t n
+	[ -f "$OUT/preflight.json" ] && return 0
+	event "before fuzzing: replaying every seed and regression input; known root causes"
+	args=("$OUT" --targets "$(IFS=,; echo "${TARGETS[*]}")" --crashes "$CRASHES"
+		--minimize-time "$MTIME" --jobs "$JOBS")
+	[ "$SUPPRESS" = 1 ] || args+=(--no-suppress)
+	"$ROOT/scripts/chanfuzz" preflight "${args[@]}" 8>&- </dev/null >>"$LOG" 2>&1 ||
+		fail "the replay of the seeds failed (see $LOG)"
+	while IFS=$'\t' read -r t n; do
+		event "WARNING: $t: $n"
+	done < <(jq -r '.targets | to_entries[] | .key as $t | .value.faulting[]
+		| "\($t)\t\(.kind) \(.name) faults (\(.type)): filed as \(.folder // "?"), left out of the start corpus"' \
+		"$OUT/preflight.json")
+	while IFS=$'\t' read -r t n; do
+		event "$t: $n"
+	done < <(jq -r '.targets | to_entries[] | .key as $t | .value.known[]
+		| "\($t)\tknown root cause \(.key) (crashes/\(.folder)): its reads are refused and counted, not reported"' \
+		"$OUT/preflight.json")
+}
+
 # ---- slots: one per job ------------------------------------------------------
 # SL_T target, SL_E engine (lf|afl), SL_R role (lf: job index; afl: role),
 # SL_PID, SL_START (epoch), SL_LOG, SL_Q quick crashes, SL_FAIL early exits.
@@ -553,6 +605,7 @@ declare -A LF_SEQ=()
 
 start_lf() { # SLOT
 	local i=$1 t=${SL_T[$1]} e secs v bin n log maxlen
+	known_env "$t"
 	e=$((E0 + SECONDS - T0))
 	secs=$((SLICE_END - e))
 	[ "$secs" -le "$SYNC_INT" ] || secs=$SYNC_INT
@@ -571,7 +624,8 @@ start_lf() { # SLOT
 	maxlen=$(opt_of "$t" max_len)
 	(
 		cd "$OUT/lf/$t"
-		exec env ASAN_OPTIONS=abort_on_error=0:symbolize=0:detect_leaks=1:handle_abort=1 \
+		exec env "${KNOWN_ENV[@]}" CF_KNOWN_HITS="$OUT/known/$t.hits" \
+			ASAN_OPTIONS=abort_on_error=0:symbolize=0:detect_leaks=1:handle_abort=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:symbolize=0 \
 			setsid nice -n "$NICE" "$bin" -artifact_prefix="$OUT/lf/$t/artifacts/" \
 			-dict="$ROOT/harness/$t.dict" ${maxlen:+-max_len="$maxlen"} \
@@ -598,7 +652,9 @@ start_afl() { # SLOT
 	else
 		args+=(-S "$name")
 	fi
-	envs=(AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+	known_env "$t"
+	envs=("${KNOWN_ENV[@]}" CF_KNOWN_HITS="$OUT/known/$t.hits"
+		AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 		AFL_TRY_AFFINITY=1 AFL_AUTORESUME=1 AFL_SYNC_TIME=1 AFL_IMPORT_FIRST=1
 		AFL_SKIP_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1 AFL_FAST_CAL=1
 		AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so"
@@ -1172,84 +1228,35 @@ step_done() { [ -f "$DONE/$1" ]; }
 mark_done() { mkdir -p "$DONE" && touch "$DONE/$1"; }
 
 # Triage: every crash (and hang) file of the campaign goes through
-# scripts/triage.sh, smallest first, in parallel workers (the fuzzers are
-# stopped, so their cores are free). Files whose contents were triaged
-# before (triaged.list: path, SHA-1) are skipped. Each worker's input list
-# and output lines are kept in OUT/.triage/ until they are recorded, so a
-# campaign killed while triaging does not triage a file twice.
+# scripts/chanfuzz triage (scripts/lib/chanfuzz/triage.py), one run per
+# target with --jobs workers; it replays each file once, unsymbolised, and
+# sends one file per raw fault (its smallest) through the full triage, the
+# others filed with it. Files whose contents were triaged before
+# (triaged.list: path, SHA-1) are skipped. Triage appends one JSON record
+# per input to OUT/.triage/<t>.jsonl as it goes; a campaign killed while
+# triaging records those first and triages only the rest.
 TRIAGE_DIR=$OUT/.triage
-# triage_record IN-LIST OUT-LINES T: pair triage.sh's lines with its inputs
+# triage_record REC: move the records of REC into triage.tsv and triaged.list
 triage_record() {
-	local in=$1 outl=$2 t=$3 n=0 line path h folder
-	TRIAGED_N=0
-	local -a paths=() hashes=()
-	while IFS=$'\t' read -r path h; do
-		paths+=("$path")
-		hashes+=("$h")
-	done <"$in"
-	[ -f "$outl" ] || return 0
-	while IFS= read -r line; do
-		case $line in
-		new\ * | dup\ * | flaky\ *) ;;
-		*) continue ;;
-		esac
-		[ $n -lt ${#paths[@]} ] || break
-		folder=$(awk '{ print ($1 == "flaky" ? "flaky-" : "") $2 }' <<<"$line")
-		printf '%s\t%s\t%s\t%s\t%s\n' "${paths[$n]}" "$t" "${line%% *}" "$folder" "$line" >>"$OUT/triage.tsv"
-		printf '%s\t%s\n' "${paths[$n]}" "${hashes[$n]}" >>"$OUT/triaged.list"
-		[ "${line%% *}" = dup ] || event "  $line"
-		n=$((n + 1))
-	done <"$outl"
-	TRIAGED_N=$n
-}
-# triage_worker IN-LIST T NO-MAKE: run triage.sh on a list, in the background
-triage_worker() {
-	local in=$1 t=$2 nomake=$3 files=() path h
-	while IFS=$'\t' read -r path h; do
-		files+=("$path")
-	done <"$in"
-	CF_NO_MAKE=$nomake "$ROOT/scripts/triage.sh" --target "$t" --out "$CRASHES" \
-		--minimize-time "$MTIME" -- "${files[@]}" >"${in%.in}.out" 2>>"$OUT/triage.log" \
-		8>&- </dev/null &
-	TRIAGE_PIDS+=("$!")
-}
-# stack_key T FILE: the raw fault of FILE on the ASan replay build, without
-# symbols: the report's first line and access line (addresses and pids
-# removed) and the module offsets of the first stack's top 8 frames. Empty
-# when it does not fault there. Two files with the same key crash at the
-# same program counters through the same calls, so they cannot differ in
-# triage.sh's signature; only one of them needs triage.sh.
-stack_key() {
-	local t=$1 f=$2
-	{ ASAN_OPTIONS=symbolize=0:detect_leaks=1:handle_abort=1:abort_on_error=0 \
-		UBSAN_OPTIONS=symbolize=0:print_stacktrace=1:halt_on_error=1 \
-		timeout -k 2 20 "$ROOT/build/replay/$t" -t 10 "$f" 2>&1 >/dev/null 8>&- </dev/null || true; } |
-		awk '
-		/ERROR: |runtime error|chanfuzz-(harness|guard|replay)|^(READ|WRITE) of size/ && h < 3 {
-			l = $0; gsub(/0x[0-9a-fA-F]+/, "", l); gsub(/==[0-9]+==/, "", l); key = key l "|"; h++
-		}
-		/^ *#[0-9]+ 0x/ {
-			if (done) next
-			if ($1 == "#0" && nf > 0) { done = 1; next }
-			if (match($0, /\+0x[0-9a-f]+\)/) && nf < 8) { key = key substr($0, RSTART, RLENGTH); nf++ }
-			next
-		}
-		END { if (h > 0 && nf > 0) print key }' 2>/dev/null || true
+	local rec=$1
+	[ -f "$rec" ] || return 0
+	jq -r '[.path, .target, .verdict, .folder,
+		"\(.verdict) \(.id) \(.type) \(.target) \(.size)->\(.minsize)", .sha1] | @tsv' \
+		"$rec" 2>/dev/null | while IFS=$'\t' read -r path t v folder line h; do
+		printf '%s\t%s\t%s\t%s\t%s\n' "$path" "$t" "$v" "$folder" "$line" >>"$OUT/triage.tsv"
+		printf '%s\t%s\n' "$path" "$h" >>"$OUT/triaged.list"
+		case $v in new | flaky) event "  $line" ;; esac
+	done
+	rm -f -- "$rec"
 }
 triage_all() {
-	local t f h n skipped list=$OUT/triaged.list w nw i rc pid left dups
-	local -a files=()
+	local t f h list=$OUT/triaged.list rec rc n left skipped
+	local -a files=() args=()
 	touch "$list" "$OUT/triage.tsv"
 	mkdir -p "$CRASHES" "$TRIAGE_DIR"
-	# the lines of workers of a killed run
-	for f in "$TRIAGE_DIR"/*.in; do
-		[ -f "$f" ] || continue
-		t=$(basename "$f")
-		t=${t%%.*}
-		triage_record "$f" "${f%.in}.out" "$t"
-		rm -f -- "$f" "${f%.in}.out"
-	done
 	for t in "${TARGETS[@]}"; do
+		rec=$TRIAGE_DIR/$t.jsonl
+		triage_record "$rec"
 		declare -A seen=()
 		files=()
 		skipped=0
@@ -1266,94 +1273,26 @@ triage_all() {
 				continue
 			fi
 			seen[$h]=1
-			files+=("$(stat -c %s -- "$f")"$'\t'"$f"$'\t'"$h")
+			files+=("$f")
 		done < <(crash_files "$t" all | sort | tr '\n' '\0' | xargs -0 -r sha1sum)
 		unset seen
 		[ ${#files[@]} -gt 0 ] || continue
-		# smallest first: a signature's first input is its smallest, so its
-		# duplicates are not minimised again
-		mapfile -t files < <(printf '%s\n' "${files[@]}" | sort -t $'\t' -k1,1n -k2,2 | cut -f2-)
 		event "triage $t: ${#files[@]} crash file(s)$([ $skipped = 0 ] || echo "; $skipped more with contents triaged before")"
-		# one file per raw stack goes to triage.sh (the smallest); the others
-		# are filed with it afterwards
-		local -a reps=() same=()
-		if [ "$FULL_TRIAGE" = 0 ] && [ ${#files[@]} -gt 1 ] &&
-			make -s -C "$ROOT" "build/replay/$t" 8>&- >>"$OUT/build.log" 2>&1; then
-			declare -A keyrep=()
-			local key
-			for f in "${files[@]}"; do
-				key=$(stack_key "$t" "${f%%$'\t'*}")
-				if [ -n "$key" ] && [ -n "${keyrep[$key]:-}" ]; then
-					same+=("$f"$'\t'"${keyrep[$key]}")
-				else
-					[ -z "$key" ] || keyrep[$key]=${f%%$'\t'*}
-					reps+=("$f")
-				fi
-			done
-			unset keyrep
-			files=("${reps[@]}")
-			[ ${#same[@]} = 0 ] || event "triage $t: ${#files[@]} distinct stack(s) to triage.sh, ${#same[@]} file(s) with the same stack as one of them"
-		fi
-		# the smallest alone first (it builds what triage needs), then
-		# the rest dealt round-robin to the workers
-		printf '%s\n' "${files[0]}" >"$TRIAGE_DIR/$t.0.in"
-		TRIAGE_PIDS=()
-		triage_worker "$TRIAGE_DIR/$t.0.in" "$t" 0
+		args=(--target "$t" --out "$CRASHES" --minimize-time "$MTIME" --jobs "$JOBS" --record "$rec")
+		[ "$FULL_TRIAGE" = 0 ] || args+=(--full)
+		[ "$SUPPRESS" = 0 ] || [ ! -f "$OUT/known/$t.txt" ] || args+=(--known "$OUT/known/$t.txt")
 		rc=0
-		wait "${TRIAGE_PIDS[0]}" || rc=$?
-		TRIAGE_PIDS=() # reaped: cleanup must not signal a reused pid
-		triage_record "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out" "$t"
-		rm -f -- "$TRIAGE_DIR/$t.0.in" "$TRIAGE_DIR/$t.0.out"
-		if [ $rc != 0 ]; then
-			# The first worker builds what the others replay with
-			# (they run with CF_NO_MAKE=1): after it failed they
-			# would file nothing right. The rest waits for --resume.
+		"$ROOT/scripts/chanfuzz" triage "${args[@]}" -- "${files[@]}" \
+			>>"$OUT/triage.out" 2>>"$OUT/triage.log" 8>&- </dev/null || rc=$?
+		n=$(wc -l <"$rec" 2>/dev/null || echo 0)
+		triage_record "$rec"
+		left=$((${#files[@]} - n))
+		if [ $rc != 0 ] || [ $left != 0 ]; then
 			TRIAGE_FAILED=1
-			warn "triage.sh exited $rc on $t (see $OUT/triage.log); its other $((${#files[@]} - 1)) file(s) wait: $PROG --resume $OUT retries them"
+			warn "triage exited $rc on $t, $left file(s) not filed (see $OUT/triage.log); $PROG --resume $OUT retries them"
 			continue
 		fi
-		nw=$JOBS
-		[ $((${#files[@]} - 1)) -ge "$nw" ] || nw=$((${#files[@]} - 1))
-		[ "$nw" -ge 1 ] || continue
-		for ((w = 1; w <= nw; w++)); do
-			: >"$TRIAGE_DIR/$t.$w.in"
-		done
-		for ((i = 1; i < ${#files[@]}; i++)); do
-			printf '%s\n' "${files[$i]}" >>"$TRIAGE_DIR/$t.$(((i - 1) % nw + 1)).in"
-		done
-		TRIAGE_PIDS=()
-		for ((w = 1; w <= nw; w++)); do
-			triage_worker "$TRIAGE_DIR/$t.$w.in" "$t" 1
-		done
-		dups=0
-		for ((w = 1; w <= nw; w++)); do
-			rc=0
-			wait "${TRIAGE_PIDS[$((w - 1))]}" || rc=$?
-			TRIAGE_PIDS[w - 1]=""
-			triage_record "$TRIAGE_DIR/$t.$w.in" "$TRIAGE_DIR/$t.$w.out" "$t"
-			left=$(($(wc -l <"$TRIAGE_DIR/$t.$w.in") - TRIAGED_N))
-			if [ $rc != 0 ] || [ $left != 0 ]; then
-				TRIAGE_FAILED=1
-				warn "triage.sh exited $rc on $t, $left file(s) not filed (see $OUT/triage.log); $PROG --resume $OUT retries them"
-			fi
-			rm -f -- "$TRIAGE_DIR/$t.$w.in" "$TRIAGE_DIR/$t.$w.out"
-		done
-		triage_same "${same[@]+"${same[@]}"}"
-		dups=$(awk -F'\t' -v t="$t" '$2 == t && $3 != "new"' "$OUT/triage.tsv" | wc -l)
-		event "triage $t: done ($dups file(s) of known signatures in all)"
-	done
-}
-# triage_same "PATH<TAB>SHA1<TAB>REP"...: file each same-stack file under
-# the folder its representative REP was filed under
-triage_same() {
-	local e path h rep row
-	for e in "$@"; do
-		IFS=$'\t' read -r path h rep <<<"$e"
-		row=$(awk -F'\t' -v p="$rep" '$1 == p' "$OUT/triage.tsv" | tail -n 1)
-		[ -n "$row" ] || continue # REP was not filed: retried next time
-		printf '%s\t%s\tsame-stack\t%s\t%s\n' "$path" "$(cut -f2 <<<"$row")" \
-			"$(cut -f4 <<<"$row")" "same stack as $rep" >>"$OUT/triage.tsv"
-		printf '%s\t%s\n' "$path" "$h" >>"$OUT/triaged.list"
+		event "triage $t: done ($(awk -F'\t' -v t="$t" '$2 == t && $3 != "new" && $3 != "flaky"' "$OUT/triage.tsv" | wc -l) file(s) of known signatures in all)"
 	done
 }
 
@@ -1370,7 +1309,9 @@ merge_target() { # T: libFuzzer -merge=1 of every corpus of T into OUT/corpus/T
 	for d in "$(afl_out "$t")"/*/queue; do
 		[ -d "$d" ] && dirs+=("$d")
 	done
-	(cd "$OUT/merge-artifacts/$t" && ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=0 \
+	known_env "$t"
+	(cd "$OUT/merge-artifacts/$t" && env "${KNOWN_ENV[@]}" CF_KNOWN_HITS="$OUT/known/$t.hits" \
+		ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=0 \
 		UBSAN_OPTIONS=halt_on_error=1:symbolize=0 timeout -k 10 1800 \
 		"$ROOT/build/fuzz/$t" -merge=1 -merge_control_file="$OUT/merge.ctl" \
 		-artifact_prefix="$OUT/merge-artifacts/$t/" -timeout=10 -rss_limit_mb=2560 \
@@ -1430,14 +1371,15 @@ coverage() {
 		mapfile -t files < <(find "$OUT/corpus/$t" "$OUT/corpus-afl/$t" -maxdepth 1 -type f 2>/dev/null | sort)
 		[ ${#files[@]} -gt 0 ] || continue
 		bins+=("$bin")
+		known_env "$t"
 		for ((i = 0; i < ${#files[@]}; i += 200)); do
 			rc=0
-			LLVM_PROFILE_FILE="$raw/$t-%p.profraw" timeout -k 5 300 "$bin" "${files[@]:i:200}" \
+			env "${KNOWN_ENV[@]}" LLVM_PROFILE_FILE="$raw/$t-%p.profraw" timeout -k 5 300 "$bin" "${files[@]:i:200}" \
 				>/dev/null 2>&1 8>&- </dev/null || rc=$?
 			[ $rc -ge 124 ] || continue
 			# a fault ends the process before it writes its profile: one by one
 			for f in "${files[@]:i:200}"; do
-				LLVM_PROFILE_FILE="$raw/$t-%p.profraw" timeout -k 5 30 "$bin" "$f" \
+				env "${KNOWN_ENV[@]}" LLVM_PROFILE_FILE="$raw/$t-%p.profraw" timeout -k 5 30 "$bin" "$f" \
 					>/dev/null 2>&1 8>&- </dev/null || true
 			done
 		done
@@ -1538,255 +1480,13 @@ plots() {
 }
 
 # ---- report --------------------------------------------------------------------
-# location REPORT-TXT: "file<TAB>line" of the top frame in our sources
-location() {
-	awk -v root="$ROOT/" '
-		/^ *#[0-9]+ 0x[0-9a-f]+ in / {
-			fn = $4; loc = $5
-			if (loc !~ /(parsers|harness|tools)\//) next
-			if (loc ~ /harness\/(replay|afl_driver)\.c/) next
-			if (fn == "cf_h_fail" || fn ~ /^cf_mem_/) next
-			n = split(loc, p, ":")
-			file = p[1]
-			if (index(file, root) == 1) file = substr(file, length(root) + 1)
-			else { i = match(file, /(parsers|harness|tools)\//); if (i) file = substr(file, i) }
-			print file "\t" (p[2] + 0)
-			exit
-		}' "$1" 2>/dev/null || true
-}
-
-# shellcheck disable=SC2016 # jq programs in single quotes
+# report.json, report.sarif and report.md (scripts/lib/chanfuzz/report.py):
+# everything they say is read from this folder and the crash store.
 report() {
-	local t sigs="$OUT/.sigs.jsonl" folder meta loc file line rel_crashes prevj=null
-	local tj="$OUT/.targets.jsonl" inst x e c ed q
-	: >"$sigs"
-	: >"$tj"
-	rel_crashes=$CRASHES
-	case $CRASHES in "$ROOT"/*) rel_crashes=${CRASHES#"$ROOT"/} ;; esac
-	# the crash folders this campaign's crash files were filed under
-	if [ -s "$OUT/triage.tsv" ]; then
-		while IFS=$'\t' read -r folder; do
-			meta=$CRASHES/$folder/meta.json
-			[ -f "$meta" ] || continue
-			loc=$(location "$CRASHES/$folder/report.txt")
-			file=${loc%%$'\t'*}
-			line=${loc#*$'\t'}
-			if [ -z "$loc" ]; then
-				t=$(jq -r '.target' "$meta")
-				file=harness/$([[ $t == fuzz_interp_* ]] && echo fuzz_interp || echo "$t").c
-				line=$(grep -m1 -n 'LLVMFuzzerTestOneInput' "$ROOT/$file" 2>/dev/null | cut -d: -f1 || true)
-			fi
-			jq -c --arg folder "$folder" --arg file "$file" --arg line "${line:-1}" \
-				--arg repro "scripts/repro.sh $rel_crashes/$folder" --arg created "$CREATED" \
-				--arg files "$(awk -F'\t' -v f="$folder" '$4 == f { n++ } END { print n + 0 }' "$OUT/triage.tsv")" \
-				'{id: .signature, folder: $folder, crash_type, target, targets,
-				  sensor_builds, frames, guard_finding, flaky,
-				  counted_as_finding, first_seen, last_seen, times_seen,
-				  minimized_size, new: (.first_seen >= $created),
-				  files_this_campaign: ($files | tonumber),
-				  location: {file: $file, line: ($line | tonumber)},
-				  repro: $repro}' "$meta" >>"$sigs"
-		done < <(cut -f4 "$OUT/triage.tsv" | sort -u)
-	fi
-	for t in "${TARGETS[@]}"; do
-		local insts="[]" runs execs_lf crash_runs
-		insts=$(while read -r inst; do
-			[ -n "$inst" ] || continue
-			read -r x e c ed q < <(afl_inst_stats "$inst")
-			jq -c -n --arg name "${inst##*/}" --argjson x "$x" --argjson c "$c" \
-				--argjson ed "$ed" --argjson q "$q" \
-				--argjson rt "$(awk '$1 == "run_time" && $3 ~ /^[0-9]+$/ { print $3; f = 1; exit } END { if (!f) print 0 }' "$inst/fuzzer_stats" 2>/dev/null || echo 0)" \
-				--argjson cr "$(find "$inst" -mindepth 2 -maxdepth 2 -path "$inst/crashes*/id:*" | wc -l)" \
-				--argjson hg "$(find "$inst" -mindepth 2 -maxdepth 2 -path "$inst/hangs*/id:*" | wc -l)" \
-				'{name: $name, execs: $x, run_time_s: $rt,
-				  execs_per_sec: (if $rt > 0 then ($x / $rt | floor) else 0 end),
-				  bitmap_cvg: $c, edges_found: $ed, corpus_count: $q,
-				  crash_files: $cr, hang_files: $hg}'
-		done < <(local_instances "$t") | jq -s -c .)
-		runs=0 crash_runs=0
-		if [ -f "$OUT/lf/$t/runs.tsv" ]; then
-			runs=$(wc -l <"$OUT/lf/$t/runs.tsv")
-			crash_runs=$(awk -F'\t' '$7 != "-"' "$OUT/lf/$t/runs.tsv" | wc -l)
-		fi
-		execs_lf=${LF_DONE[$t]:-0}
-		jq -c -n --arg t "$t" --argjson secs "${TSEC[$t]:-0}" --argjson lfx "$execs_lf" \
-			--argjson runs "$runs" --argjson cruns "$crash_runs" \
-			--argjson covp "${LF_COVP[$t]:-0}" --argjson covs "${LF_COVS[$t]:-0}" \
-			--argjson lfcorp "$(find "$OUT/lf/$t/corpus" -type f 2>/dev/null | wc -l)" \
-			--argjson insts "$insts" \
-			--argjson merged "$(find "$OUT/corpus/$t" -maxdepth 1 -type f 2>/dev/null | wc -l)" \
-			--argjson cmin "$(find "$OUT/corpus-afl/$t" -maxdepth 1 -type f 2>/dev/null | wc -l)" \
-			--argjson seeds "$(find "$OUT/seeds/$t" -maxdepth 1 -type f 2>/dev/null | wc -l)" \
-			--argjson crf "$(crash_files "$t" crash | wc -l)" --argjson hgf "$(crash_files "$t" hang | wc -l)" \
-			'{target: $t, fuzz_seconds: $secs, seeds: $seeds,
-			  libfuzzer: {execs: $lfx, runs: $runs, runs_ending_in_crash: $cruns,
-			    execs_per_sec: (if $secs > 0 then ($lfx / $secs | floor) else 0 end),
-			    cov_plain: $covp, cov_smart: $covs, corpus: $lfcorp},
-			  aflpp: {execs: ([$insts[].execs] | add // 0),
-			    execs_per_sec: (if $secs > 0 then (([$insts[].execs] | add // 0) / $secs | floor) else 0 end),
-			    bitmap_cvg: ([$insts[].bitmap_cvg] | max // 0),
-			    edges_found: ([$insts[].edges_found] | max // 0), instances: $insts},
-			  merged_corpus: $merged, afl_cmin_corpus: $cmin,
-			  crash_files: $crf, hang_files: $hgf}' >>"$tj"
-	done
-	if [ -n "$PREV" ] && [ -f "$PREV/report.json" ]; then
-		prevj=$PREV/report.json
-	fi
-	local finished
-	finished=$(now_iso)
-	compute_schedule
-	jq_to "$OUT/report.json" -n \
-		--slurpfile sigs "$sigs" --slurpfile targets "$tj" \
-		--slurpfile covp <(cat "$OUT/coverage/parsers.json" 2>/dev/null || echo null) \
-		--slurpfile cova <(cat "$OUT/coverage/all.json" 2>/dev/null || echo null) \
-		--slurpfile prev <(if [ "$prevj" != null ]; then cat "$prevj"; else echo null; fi) \
-		--arg dir "$OUT" --arg id "$(basename "$OUT")" --arg created "$CREATED" \
-		--arg finished "$finished" --argjson budget "$BUDGET" --argjson elapsed "$ELAPSED" \
-		--argjson runs "$RUNS" --argjson jobs "$JOBS" --argjson nproc "$NPROC" \
-		--arg host "$HOST" --arg sync "$SYNC_DIR" --arg role "$ROLE" --arg prefix "$PREFIX" \
-		--arg crashes "$CRASHES" --arg prevdir "$PREV" --arg engines "$ENGINES" \
-		--argjson conc "$CONC" --argjson ngroups "$NGROUPS" --argjson slice "$SLICE" \
-		--arg tlist "${TARGETS[*]}" --argjson triage_failed "${TRIAGE_FAILED:-0}" \
-		--arg covsum "$(cat "$OUT/coverage/summary-parsers.txt" 2>/dev/null || true)" \
-		'def pct(a): if a == null then null else {count: a.count, covered: a.covered, percent: ((a.percent // 0) * 100 | round / 100)} end;
-		 def covof(x): if x == null then null else {lines: pct(x.lines), regions: pct(x.regions), functions: pct(x.functions)} end;
-		 ($sigs) as $s | ($prev[0]) as $p | ($tlist | split(" ")) as $tl |
-		 {schema: "chanfuzz-campaign-report/1",
-		  campaign: {id: $id, dir: $dir, host: $host, started: $created, finished: $finished,
-		    budget_s: $budget, fuzz_seconds: $elapsed, runs: $runs, jobs: $jobs, cores: $nproc,
-		    targets: $tl, engines: ($engines | split(",")), crashes_dir: $crashes,
-		    sync: (if $sync == "" then null else {dir: $sync, role: $role, instance_prefix: $prefix} end)},
-		  schedule: {concurrent_targets: $conc, groups: $ngroups, slice_s: $slice,
-		    rule: "C = min(targets, max(1, jobs/2)) targets at a time; a target with k jobs: ceil(k/2) AFL++ + floor(k/2) libFuzzer (all k of the one engine when only one is chosen); groups time-sliced"},
-		  totals: {libfuzzer_execs: ([$targets[].libfuzzer.execs] | add // 0),
-		    aflpp_execs: ([$targets[].aflpp.execs] | add // 0),
-		    crash_files: ([$targets[].crash_files] | add // 0),
-		    signatures: ($s | length), new_signatures: ([$s[] | select(.new)] | length)},
-		  targets: $targets,
-		  coverage: {parsers: covof($covp[0]), all: covof($cova[0]),
-		    html: (if $covp[0] == null then null else "coverage/index.html" end),
-		    summary_parsers: $covsum},
-		  crashes: {signatures: $s, triage_complete: ($triage_failed == 0)},
-		  previous: (if $p == null then null else
-		    ([$p.crashes.signatures[]?.folder]) as $pf | ([$s[].folder]) as $cf |
-		    {dir: $prevdir, id: $p.campaign.id, finished: $p.campaign.finished,
-		     new_signatures: ($cf - $pf), fixed_signatures: (
-		       [$p.crashes.signatures[]? | select(.target as $t | $tl | index($t)) | .folder] - $cf),
-		     coverage_delta: {
-		       parsers_lines_percent: (if $p.coverage.parsers == null or $covp[0] == null then null
-		         else ((($covp[0].lines.percent - $p.coverage.parsers.lines.percent) * 100 | round) / 100) end),
-		       parsers_regions_percent: (if $p.coverage.parsers == null or $covp[0] == null then null
-		         else ((($covp[0].regions.percent - $p.coverage.parsers.regions.percent) * 100 | round) / 100) end)},
-		     execs_delta: {libfuzzer: (([$targets[].libfuzzer.execs] | add // 0) - ($p.totals.libfuzzer_execs // 0)),
-		       aflpp: (([$targets[].aflpp.execs] | add // 0) - ($p.totals.aflpp_execs // 0))}} end),
-		  files: {report_md: "report.md", report_json: "report.json", report_sarif: "report.sarif",
-		    coverage_html: "coverage/index.html", coverage_png: "coverage.png", execs_png: "execs.png",
-		    afl_plot: "afl-plot/<target>/index.html", stats: "stats.tsv", log: "campaign.log",
-		    state: "state.json", corpus: "corpus/<target>/", corpus_afl: "corpus-afl/<target>/",
-		    triage: "triage.tsv"}}'
-	sarif
-	markdown
-	rm -f "$sigs" "$tj"
-}
-
-# shellcheck disable=SC2016 # jq programs in single quotes
-sarif() {
-	local ver
-	ver=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
-	jq_to "$OUT/report.sarif" --arg root "file://$ROOT/" --arg ver "$ver" '
-		.crashes.signatures as $s |
-		{"$schema": "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0",
-		 runs: [{
-		   tool: {driver: {name: "chanfuzz", informationUri: "https://example.invalid/chanfuzz",
-		     semanticVersion: "1.0.0",
-		     rules: ([$s[].crash_type] | unique | map({id: ., name: (. | gsub("[^A-Za-z0-9]+"; "-")),
-		       shortDescription: {text: ("Fuzzing finding: " + .)},
-		       help: {text: "Reproduce with scripts/repro.sh on the crash folder (docs/CRASHES.md)."}}))}},
-		   originalUriBaseIds: {SRCROOT: {uri: $root}},
-		   versionControlProvenance: [{repositoryUri: $root, revisionId: $ver}],
-		   automationDetails: {id: ("chanfuzz-campaign/" + .campaign.id)},
-		   results: [$s[] | {
-		     ruleId: .crash_type,
-		     level: (if .flaky or (.counted_as_finding | not) then "note" else "error" end),
-		     message: {text: ("\(.crash_type) in \(.target)" +
-		       (if (.frames | length) > 0 then " (" + (.frames | join(" < ")) + ")" else "" end) +
-		       (if (.sensor_builds | length) > 0 then "; faults sensor build(s) " + (.sensor_builds | join(", ")) else "" end) +
-		       (if .guard_finding then "; " + .guard_finding else "" end) +
-		       ". Reproduce: " + .repro)},
-		     locations: [{physicalLocation: {
-		       artifactLocation: {uri: .location.file, uriBaseId: "SRCROOT"},
-		       region: {startLine: (if .location.line > 0 then .location.line else 1 end)}}}],
-		     partialFingerprints: {"chanfuzzSignature/v1": .id},
-		     properties: {signature: .id, folder: .folder, target: .target,
-		       sensor_builds: .sensor_builds, first_seen: .first_seen,
-		       times_seen: .times_seen, new: .new, flaky: .flaky, repro: .repro}}]}]}' \
-		"$OUT/report.json"
-}
-
-markdown() {
-	atomic_run "$OUT/report.md" jq -r --arg out "$OUT" --arg prefix "$(basename "$OUT")" '
-		def h: if . >= 1e9 then "\((. / 1e8 | round) / 10)G" elif . >= 1e6 then "\((. / 1e5 | round) / 10)M"
-		    elif . >= 1e4 then "\(. / 1e3 | round)k" elif . >= 1e3 then "\((. / 1e2 | round) / 10)k" else tostring end;
-		def dur: "\(. / 3600 | floor)h\((. % 3600) / 60 | floor | tostring | if length < 2 then "0" + . else . end)m\(. % 60 | tostring | if length < 2 then "0" + . else . end)s";
-		def sg: if . == null then "n/a" elif . > 0 then "+\(.)" else tostring end;
-		def pc: if . == null then "n/a" else "\(.percent)% (\(.covered)/\(.count))" end;
-		.campaign as $c |
-		"# Fuzz campaign \($c.id)\n",
-		"| | |", "| --- | --- |",
-		"| folder | `\($c.dir)` |",
-		"| host | \($c.host) (\($c.cores) cores, \($c.jobs) jobs) |",
-		"| started / finished | \($c.started) / \($c.finished) |",
-		"| fuzzing time | \($c.fuzz_seconds | dur) of a \($c.budget_s | dur) budget\(if $c.runs > 1 then " (in \($c.runs) runs: resumed)" else "" end) |",
-		"| targets | \($c.targets | join(", ")) |",
-		"| engines | \($c.engines | map(if . == "afl" then "AFL++" else "libFuzzer" end) | join(", ")) |",
-		"| executions | libFuzzer \(.totals.libfuzzer_execs | h), AFL++ \(.totals.aflpp_execs | h) |",
-		"| source coverage of parsers/ | lines \(.coverage.parsers.lines | pc), regions \(.coverage.parsers.regions | pc) |",
-		"| crashes | \(.totals.crash_files) crash files, \(.totals.signatures) signature(s), \(.totals.new_signatures) new |",
-		(if $c.sync then "| AFL++ sync | `\($c.sync.dir)`, role \($c.sync.role), instances `\($c.sync.instance_prefix)-*` |" else empty end),
-		"",
-		"## What ran\n",
-		"Split (docs/CAMPAIGN.md): \(.schedule.rule). Here: \(.schedule.concurrent_targets) target(s) at a time, \(.schedule.groups) group(s)\(if .schedule.groups > 1 then ", slices of \(.schedule.slice_s)s" else "" end).\n",
-		"| target | fuzzed | libFuzzer execs | exec/s | runs (crashed) | cov plain / smart | AFL++ execs | exec/s | bitmap | edges | instances | merged corpus | afl-cmin | crash files |",
-		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |",
-		(.targets[] | "| \(.target) | \(.fuzz_seconds | dur) | \(.libfuzzer.execs | h) | \(.libfuzzer.execs_per_sec | h) | \(.libfuzzer.runs) (\(.libfuzzer.runs_ending_in_crash)) | \(.libfuzzer.cov_plain) / \(.libfuzzer.cov_smart) | \(.aflpp.execs | h) | \(.aflpp.execs_per_sec | h) | \(.aflpp.bitmap_cvg)% | \(.aflpp.edges_found) | \([.aflpp.instances[].name] | join(", ")) | \(.merged_corpus) | \(.afl_cmin_corpus) | \(.crash_files) |"),
-		"",
-		"exec/s are averages over the time each target was fuzzed. libFuzzer cov counts the edges of its own build (the _smart build also counts its mutator); AFL++ bitmap and edges are over its map.\n",
-		"![coverage over time](coverage.png)\n",
-		"![executions over time](execs.png)\n",
-		"## Source coverage\n",
-		"Merged corpora replayed on build/coverage/<target> (clang source-based coverage): [coverage/index.html](coverage/index.html).\n",
-		"- parsers/: lines \(.coverage.parsers.lines | pc), regions \(.coverage.parsers.regions | pc), functions \(.coverage.parsers.functions | pc)",
-		"- everything built (parsers/ and harness/): lines \(.coverage.all.lines | pc), regions \(.coverage.all.regions | pc)\n",
-		(if (.coverage.summary_parsers // "") != "" then "```\n\(.coverage.summary_parsers)\n```\n" else empty end),
-		"## Crashes\n",
-		(if (.crashes.signatures | length) == 0 then "No crash.\n" else
-		  "| | signature | crash type | target | sensor builds | where | files | reproduce |",
-		  "| --- | --- | --- | --- | --- | --- | ---: | --- |",
-		  (.crashes.signatures | sort_by(.new | not)[] |
-		    "| \(if .new then "**new**" elif .flaky then "flaky" else "seen again" end) | `\(.folder)` | \(.crash_type) | \(.target) | \(.sensor_builds | join(", ")) | `\(.location.file):\(.location.line)` | \(.files_this_campaign) | `\(.repro)` |"),
-		  "" end),
-		(if .crashes.triage_complete then empty else "**Triage did not finish**: run `scripts/campaign.sh --resume \($c.dir)` to triage the rest.\n" end),
-		"## Since the previous campaign\n",
-		(if .previous == null then "No previous campaign with a report in the same folder.\n" else
-		  "Previous: `\(.previous.id)` (finished \(.previous.finished)).\n",
-		  "- new signatures: \(if (.previous.new_signatures | length) == 0 then "none" else (.previous.new_signatures | map("`" + . + "`") | join(", ")) end)",
-		  "- not seen again (fixed, or not reached tonight): \(if (.previous.fixed_signatures | length) == 0 then "none" else (.previous.fixed_signatures | map("`" + . + "`") | join(", ")) end)",
-		  "- coverage of parsers/: lines \(.previous.coverage_delta.parsers_lines_percent | sg) points, regions \(.previous.coverage_delta.parsers_regions_percent | sg) points",
-		  "- executions: libFuzzer \(.previous.execs_delta.libfuzzer | sg), AFL++ \(.previous.execs_delta.aflpp | sg)\n" end),
-		"## Files\n",
-		"| file | what |", "| --- | --- |",
-		"| report.md, report.json | this report, as text and as data |",
-		"| report.sarif | SARIF 2.1.0, one result per crash signature, for code-scanning UIs |",
-		"| coverage/index.html | llvm-cov source coverage of the merged corpora |",
-		"| coverage.png, execs.png | coverage and executions over time (from stats.tsv) |",
-		"| afl-plot/<target>/ | afl-plot of each target'"'"'s first AFL++ instance |",
-		"| stats.tsv | the time series, one row per target every 5 s |",
-		"| campaign.log | status lines and events |",
-		"| corpus/<target>/ | the merged, minimised corpus (libFuzzer -merge=1 of both engines) |",
-		"| corpus-afl/<target>/ | afl-cmin of the AFL++ queues |",
-		"| triage.tsv | each crash file, its target and triage.sh verdict |",
-		"| lf/, afl/ | the engines'"'"' own folders: corpora, logs, artifacts, AFL++ instances |",
-		"| state.json | the state that --resume reads |"' "$OUT/report.json"
+	local args=("$OUT")
+	[ "${TRIAGE_FAILED:-0}" = 0 ] || args+=(--triage-incomplete)
+	"$ROOT/scripts/chanfuzz" report "${args[@]}" 8>&- </dev/null ||
+		fail "the report could not be written"
 }
 
 finish() {
@@ -1814,6 +1514,13 @@ finish() {
 		fi
 	done
 	triage_all
+	if ! step_done verify; then
+		event "fixed verification: every folder of $CRASHES on the current builds"
+		"$ROOT/scripts/chanfuzz" verify --crashes "$CRASHES" \
+			--targets "$(IFS=,; echo "${TARGETS[*]}")" --out "$OUT/verify.json" \
+			8>&- </dev/null >>"$LOG" 2>&1 || warn "fixed verification failed (see $LOG)"
+		mark_done verify
+	fi
 	if ! step_done coverage; then
 		event "coverage (llvm-cov)"
 		coverage
@@ -1857,6 +1564,7 @@ done
 load_runs
 if [ "$PHASE" = fuzzing ]; then
 	rm -rf "$DONE"
+	preflight
 	fuzz_loop
 	if [ -n "$STOP" ]; then
 		event "stopped by SIG$STOP after $(fmt_dur "$ELAPSED"): finishing now (resume later with --resume to fuzz the rest)"

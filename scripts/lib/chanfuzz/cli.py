@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Modules that contribute subcommands, in --help order.
-COMMANDS = ["signature", "triage"]
+COMMANDS = ["signature", "triage", "preflight", "verify", "report"]
 
 
 def parse_args(argv=None):

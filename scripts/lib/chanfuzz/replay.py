@@ -132,3 +132,89 @@ def ensure_built(variant, targets):
         rel = VARIANT_DIRS[variant][1]
         make([rel + "/" + t for t in targets])
     return [t for t in targets if not os.access(os.path.join(d, t), os.X_OK)]
+
+
+def run_many(variant, target, inputs, timeout=10, env=None, symbolize=True,
+             work=None):
+    """Replay many inputs on one build, in as few processes as possible
+    (the driver's manifest mode, every input expected clean): a process
+    runs the inputs one after another until one faults; that input's
+    report is what the process printed, and a new process starts after it.
+    Returns a list of Result, one per input (rc 0 for a clean one)."""
+    import tempfile
+    d = variant_dir(variant)
+    exe = os.path.join(d, target)
+    inputs = list(inputs)
+    if not os.access(exe, os.X_OK):
+        return [Result(127, "chanfuzz-triage: %s is not built\n" % exe,
+                       missing=True) for _ in inputs]
+    results = [None] * len(inputs)
+    if not inputs:
+        return results
+    tmp = tempfile.mkdtemp(prefix="cf-many.", dir=work)
+    man = os.path.join(tmp, "manifest")
+    with open(man, "w") as f:
+        for p in inputs:
+            f.write("clean\t%s\n" % os.path.abspath(p))
+    status = os.path.join(tmp, "status")
+    skip = 0
+    env = env or sanitizer_env(symbolize)
+    try:
+        while skip < len(inputs):
+            open(status, "w").close()
+            cmd = ["timeout", "-k", "5",
+                   str((len(inputs) - skip) * timeout + 60), exe, "-t",
+                   str(timeout), "-m", man, "-o", status, "-d", tmp, "-s",
+                   str(skip)]
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env=env, check=False)
+            begun = None
+            done = set()
+            finished = False
+            with open(status) as f:
+                for line in f:
+                    parts = line.rstrip("\n").split("\t")
+                    if parts[0] == "BEGIN":
+                        begun = int(parts[1])
+                    elif parts[0] in ("PASS", "FAIL"):
+                        i = int(parts[1])
+                        done.add(i)
+                        results[i] = Result(0, "", target=target) \
+                            if parts[0] == "PASS" else None
+                        if parts[0] == "FAIL":
+                            # a leak: reported in its own file
+                            rep = parts[4] if len(parts) > 4 else ""
+                            text = ""
+                            if rep and os.path.isfile(rep):
+                                with open(rep, errors="replace") as r:
+                                    text = r.read()
+                            results[i] = Result(23, text or parts[3],
+                                                target=target)
+                    elif parts[0] == "DONE":
+                        finished = True
+            if finished:
+                break
+            if begun is None or begun in done:
+                # died outside an input: nothing more can be replayed
+                rc = p.returncode if p.returncode > 0 else 128 - p.returncode
+                for i in range(skip, len(inputs)):
+                    if results[i] is None:
+                        results[i] = Result(
+                            rc, "chanfuzz-triage: the replay driver failed "
+                            "(exit %d): %s\n" % (rc, p.stderr[:300].decode(
+                                "utf-8", "replace")), target=target)
+                break
+            rc = p.returncode if p.returncode > 0 else 128 - p.returncode
+            report = p.stderr.decode("utf-8", "replace")
+            if rc in (124, 137):
+                report += "chanfuzz-triage: timeout (outer bound)\n"
+            results[begun] = Result(rc or 1, report, target=target)
+            skip = begun + 1
+    finally:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+    for i, r in enumerate(results):
+        if r is None:
+            results[i] = Result(0, "", target=target)
+    return results

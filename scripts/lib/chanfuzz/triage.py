@@ -255,7 +255,7 @@ def engine_fault(item):
 class Options:
     def __init__(self, out, minimize=True, minimize_time=30,
                  replay_timeout=10, oom_is_finding=True,
-                 timeout_is_finding=False, jobs=1, full=False):
+                 timeout_is_finding=False, jobs=1, full=False, known=None):
         self.out = out
         self.minimize = minimize
         self.minimize_time = minimize_time
@@ -264,6 +264,16 @@ class Options:
         self.timeout_is_finding = timeout_is_finding
         self.jobs = jobs
         self.full = full
+        # A file of known root causes (harness/harness.h): replays refuse
+        # their reads, as the fuzzers did, so that an input is named by
+        # the first fault that is not known.
+        self.known = known
+
+    def env(self, symbolize=True, known=True):
+        env = replay.sanitizer_env(symbolize)
+        if known and self.known:
+            env["CF_KNOWN_FAULTS"] = self.known
+        return env
 
 
 class Triage:
@@ -291,15 +301,26 @@ class Triage:
 
     # identity ----------------------------------------------------------------
 
-    def identify(self, target, path, runs=RUNS):
+    def identify(self, target, path, runs=RUNS, known=True):
         """(best fault, agreeing runs, first report, runs done, every
-        fault seen) over up to RUNS replays on the identity build."""
+        fault seen) over up to RUNS replays on the identity build. With
+        known root causes, an input that faults only on them (none of the
+        runs faults) is identified again without them: a dup of the known
+        one."""
+        res = self._identify(target, path, runs, known and
+                             bool(self.opts.known))
+        if res[0] is None and known and self.opts.known:
+            res = self._identify(target, path, runs, False)
+        return res
+
+    def _identify(self, target, path, runs, known):
         counts = {}
         first = {}
         faults = []
         done = 0
         for _ in range(runs):
-            r = replay.run("guard", target, path, self.opts.replay_timeout)
+            r = replay.run("guard", target, path, self.opts.replay_timeout,
+                           env=self.opts.env(known=known))
             done += 1
             if r.faulted:
                 faults.append(r.fault)
@@ -327,8 +348,9 @@ class Triage:
 
     # minimisation --------------------------------------------------------------
 
-    def _verify(self, target, cand, fid):
-        r = replay.run("guard", target, cand, self.opts.replay_timeout)
+    def _verify(self, target, cand, fid, known):
+        r = replay.run("guard", target, cand, self.opts.replay_timeout,
+                       env=self.opts.env(known=known))
         return r.faulted and r.fault.id == fid
 
     def minimize(self, item, fault, guard_only, w, log):
@@ -341,13 +363,17 @@ class Triage:
         end = time.monotonic() + self.opts.minimize_time
         rt = self.opts.replay_timeout
         t = item.target
+        # verified as it was identified: past the known root causes,
+        # unless it is one of them
+        known = fault.root_cause is None or not self._is_known(
+            fault.root_cause)
 
         def adopt(cand):
             if not os.path.isfile(cand) or os.path.getsize(cand) == 0:
                 return False
             if os.path.getsize(cand) >= os.path.getsize(cur):
                 return False
-            if self._verify(t, cand, fault.id):
+            if self._verify(t, cand, fault.id, known):
                 shutil.copyfile(cand, cur)
                 return True
             log.write("rejected a candidate: %d bytes\n" %
@@ -419,6 +445,15 @@ class Triage:
                 stale += 1
         return cur, minimizer
 
+    def _is_known(self, key):
+        if not self.opts.known:
+            return False
+        try:
+            with open(self.opts.known) as f:
+                return any(line.strip() == key for line in f)
+        except OSError:
+            return False
+
     # unreproducible inputs -----------------------------------------------------
 
     def history_replay(self, item):
@@ -443,7 +478,7 @@ class Triage:
         if not queue:
             return None, 0
         r = replay.run("guard", item.target, queue + [item.path],
-                       self.opts.replay_timeout)
+                       self.opts.replay_timeout, env=self.opts.env())
         return (r.fault if r.faulted else None), len(queue)
 
     def engine_build_replay(self, item):
@@ -640,13 +675,13 @@ def _safe_name(path):
 # ---- quick grouping of many inputs -------------------------------------------
 
 
-def quick_key(target, path, timeout):
+def quick_key(target, path, timeout, env=None):
     """A cheap key of the first fault an input meets on the identity build,
     unsymbolised: for a content fault its root cause; otherwise the error
     lines (addresses and pids removed) and the module offsets of the first
     stack's top 8 frames. Two inputs with one key cannot differ in
     identity; None when the input does not fault."""
-    r = replay.run("guard", target, path, timeout, symbolize=False)
+    r = replay.run("guard", target, path, timeout, symbolize=False, env=env)
     if not r.faulted:
         return None
     if r.fault.root_cause:
@@ -692,7 +727,7 @@ def run_items(items, opts, out=sys.stdout, record=None):
             reps = []
             for i in order:
                 k = quick_key(items[i].target, items[i].path,
-                              opts.replay_timeout)
+                              opts.replay_timeout, opts.env(False))
                 if k is not None:
                     k = items[i].target + "\n" + k
                 if k is not None and k in keyrep:
@@ -780,6 +815,10 @@ def register(sub):
     p.add_argument("--full", action="store_true",
                    help="triage every input, even one whose raw fault "
                    "equals another's")
+    p.add_argument("--known", metavar="FILE",
+                   help="root causes known to the fuzzers (one key a "
+                   "line): replays refuse their reads, so that an input "
+                   "is named by its first fault that is not known")
     p.add_argument("--record", metavar="FILE",
                    help="append one JSON line per input to FILE")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -817,7 +856,7 @@ def main(args):
     opts = Options(os.path.realpath(args.out), args.minimize,
                    args.minimize_time, args.replay_timeout,
                    args.oom_is_finding, args.timeout_is_finding, args.jobs,
-                   args.full)
+                   args.full, args.known)
     rec = open(args.record, "a") if args.record else None
     try:
         run_items(items, opts, record=rec)
