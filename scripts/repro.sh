@@ -4,8 +4,11 @@
 #   scripts/repro.sh CRASH [--target T] [--gdb]
 #
 # CRASH is a crash file or a crashes/<id>/ folder (its minimised input and
-# its recorded target). The target of a file is --target, else a .target
-# file beside it, else its name prefix (as triage.sh). Prints:
+# its recorded target). The target of a file is --target, else where it is
+# recorded: AFL++'s fuzzer_stats, a .target file beside it, a folder named
+# after the target (corpus/regression/<t>/<id>, corpus/<t>/, a campaign's
+# lf/<t>/, afl/<t>/, seeds/<t>/), a crash folder's meta.json that names the
+# file, else its name prefix (scripts/chanfuzz target-of). Prints:
 #   1. the symbolised sanitizer report (build/replay/<t>, ASan+UBSan) and
 #      its signature;
 #   2. the channel file - the first total_length bytes of the input - as
@@ -66,8 +69,10 @@ if [ -d "$crash" ]; then
 else
 	input=$crash
 	[ -r "$input" ] || die "$input: not readable"
-	[ -n "$target" ] || target=$(dot_target "$input")
-	[ -n "$target" ] || target=$(name_target "$input")
+	# where the target is recorded: AFL++'s fuzzer_stats, a .target file,
+	# a folder named after it (corpus/regression/<t>/<id>, a campaign's
+	# lf/<t>/...), a crash folder's meta.json naming the file, its name
+	[ -n "$target" ] || target=$("$ROOT/scripts/chanfuzz" target-of "$input" 2>/dev/null || true)
 fi
 [ -n "$target" ] || die "$input: unknown target: pass --target T"
 check_target "$target"
@@ -121,6 +126,17 @@ for t in "$target" "${rows[@]}"; do
 	guard=$(grep -m1 -o 'chanfuzz-guard: .*' "$WORK/guard.txt" || true)
 	[ -z "$guard" ] || break
 done
+# the input's identity: the first fault it meets on the identity build
+if [ -x "$GUARD_DIR/$target" ]; then
+	replay_one "$GUARD_DIR" "$target" "$input" "$WORK/identity.txt" "$rtime"
+	"$SIGNATURE" --target "$target" <"$WORK/identity.txt" >"$WORK/identity.sig" 2>/dev/null || true
+	id_type=$(sed -n 's/^type\t//p' "$WORK/identity.sig")
+	id_id=$(sed -n 's/^id\t//p' "$WORK/identity.sig")
+	id_rc=$(sed -n 's/^root_cause\t//p' "$WORK/identity.sig")
+	if [ -n "$id_id" ]; then
+		printf 'identity: %s [%s]%s\n' "$id_type" "$id_id" "${id_rc:+ root cause $id_rc}"
+	fi
+fi
 gfield() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$guard"; }
 g_build=$(gfield build) g_tmpl=$(gfield template) g_inst=$(gfield instance)
 g_crit=$(gfield criterion) g_field=$(gfield field) g_supplied=$(gfield supplied)

@@ -99,11 +99,14 @@ done < <(jq -r '.runs[0].results[].locations[0].physicalLocation
 	| [.artifactLocation.uriBaseId, .artifactLocation.uri, .region.startLine] | @tsv' "$A/report.sarif")
 jq -e '.runs[0].originalUriBaseIds.SRCROOT.uri | startswith("file://")' "$A/report.sarif" >/dev/null &&
 	ok || bad "(a) SARIF SRCROOT"
-# CF-291: an out-of-bounds READ in the interpreter on sensor build 7.11
+# CF-291: an empty crash store knows nothing, so CF-291 is filed, named by
+# its root cause (IPC field 21 that 7.11 does not supply), in interp.c
 jq -e '[.crashes.signatures[] | select(.target == "fuzz_interp_711"
-	and (.crash_type | test("READ")) and (.sensor_builds | index("7.11"))
-	and .location.file == "parsers/src/interp.c")] | length >= 1' "$A/report.json" >/dev/null &&
-	ok || bad "(a) CF-291 is not among the signatures"
+	and .root_cause == "interpreter/7.11/IPC/unsupplied/20" and (.sensor_builds | index("7.11"))
+	and .location.file == "parsers/src/interp.c")] | length == 1' "$A/report.json" >/dev/null &&
+	ok || bad "(a) CF-291 is not among the signatures: $(jq -c '[.crashes.signatures[] | [.folder, .root_cause]]' "$A/report.json")"
+jq -e '.campaign.suppress_known == true and (.crashes.suppressed | length) == 0' "$A/report.json" >/dev/null &&
+	ok || bad "(a) an empty crash store: nothing known, nothing suppressed"
 grep -q 'scripts/repro.sh ' "$A/report.md" && ok || bad "(a) report.md has no repro command"
 for p in coverage.png execs.png; do
 	is_png "$A/$p" && ok || bad "(a) $p is not a PNG"

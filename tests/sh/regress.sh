@@ -330,6 +330,23 @@ expect_out '^finding: heap-buffer-overflow READ 4 \| template IPC \| instance 29
 expect_out '^sensor 7.11 \(target\) +FAULT +FAULT +clean' "repro: matrix row 7.11"
 expect_out '^sensor 7.16 +clean +clean +clean' "repro: matrix row 7.16"
 expect_out 'gdb .*-ex run .*build/replay/fuzz_interp_711' "repro: --gdb without a terminal prints the command"
+expect_out "^identity: out-of-bounds input read: IPC field 20 declared but not supplied by 7.11 \\[$cid\\] root cause interpreter/7.11/IPC/unsupplied/20$" \
+	"repro: the identity, by root cause"
+# Repro from any path: the folder names the target, or a meta.json does.
+run scripts/repro.sh corpus/regression/$T711/e56d63868907
+expect_rc 0 "repro: a regression entry without --target"
+expect_out "^repro: e56d63868907 \\([0-9]+ bytes\\), target $T711$" "repro: target from the regression folder"
+mkdir -p "$TMP/elsewhere"
+cp $N "$TMP/elsewhere/input.bin"
+mkdir -p "$TMP/store/abc"
+printf '{"signature": "abc", "target": "%s", "source": "%s"}\n' $T716 "$TMP/elsewhere/input.bin" \
+	>"$TMP/store/abc/meta.json"
+run scripts/chanfuzz target-of --crashes "$TMP/store" "$TMP/elsewhere/input.bin"
+expect_out "^$T716$" "target-of: a file a meta.json names as its source"
+run scripts/chanfuzz target-of "$TMP/elsewhere/input.bin"
+expect_rc 1 "target-of: nothing records it"
+run scripts/chanfuzz target-of corpus/fuzz_regex/regex-001.bin
+expect_out "^fuzz_regex$" "target-of: a seed, by its folder"
 run scripts/repro.sh $W --target $T716
 expect_rc 1 "repro: no build faults on the wildcard file"
 run scripts/repro.sh "$TMP/missing"

@@ -115,6 +115,44 @@ def dot_target(path):
     return None
 
 
+def ancestor_target(path):
+    """The nearest folder above path named after a target:
+    corpus/regression/<t>/ID, corpus/<t>/SEED, a campaign's lf/<t>/...,
+    afl/<t>/..., seeds/<t>/..., merge-artifacts/<t>/...."""
+    d = os.path.dirname(os.path.abspath(path))
+    while d and d != os.path.dirname(d):
+        if os.path.basename(d) in targets.TARGETS:
+            return os.path.basename(d)
+        d = os.path.dirname(d)
+    return None
+
+
+def meta_target(path, crashes=None):
+    """The target of the crash folder whose meta.json names path as its
+    source (or one of its sources), or None."""
+    real = os.path.realpath(path)
+    cs = store.CrashStore(crashes or paths.root_path("crashes"))
+    for folder in cs.folders():
+        meta = cs.meta(folder) or {}
+        srcs = [meta.get("source")] + list(meta.get("sources") or [])
+        if real in [os.path.realpath(x) for x in srcs if x]:
+            return meta.get("target")
+    return None
+
+
+def infer_target(path, crashes=None):
+    """Where a file's target is recorded: AFL++'s fuzzer_stats, a
+    .target file, a folder named after the target, a crash folder's
+    meta.json that names the file, the file name's prefix."""
+    if _is_afl_file(path):
+        t = afl_target(os.path.dirname(os.path.dirname(path)))
+        if t:
+            return t
+    return dot_target(path) or ancestor_target(path) or \
+        meta_target(path, crashes) or \
+        targets.target_of_name(os.path.basename(path))
+
+
 def _is_afl_file(path):
     parent = os.path.basename(os.path.dirname(path))
     return (parent.startswith("crashes") or parent.startswith("hangs")) \
@@ -133,8 +171,7 @@ def collect(args_inputs, opt_target=None):
     items = []
 
     def add(path, engine, recorded):
-        t = opt_target or recorded or dot_target(path) or \
-            targets.target_of_name(os.path.basename(path))
+        t = opt_target or recorded or infer_target(path)
         if not t:
             raise UsageError(
                 "%s: unknown target: pass --target T, or record it (AFL++ "
@@ -795,6 +832,16 @@ def _yes_no(s):
 
 
 def register(sub):
+    q = sub.add_parser(
+        "target-of", help="the fuzz target recorded for an input file",
+        description="Print the target of FILE: from AFL++'s fuzzer_stats, "
+        "a .target file, a folder named after the target (corpus/"
+        "regression/<t>/, a campaign's lf/<t>/ ...), a crash folder's "
+        "meta.json that names the file, or the file name's prefix. Exit 1 "
+        "when none says.")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--crashes", help="the crash store to look in")
+    q.set_defaults(func=main_target_of)
     p = sub.add_parser(
         "triage", help="replay, name, minimise and file crashing inputs",
         description=__doc__.split("\n\n")[0])
@@ -823,6 +870,17 @@ def register(sub):
                    help="append one JSON line per input to FILE")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.set_defaults(func=main)
+
+
+def main_target_of(args):
+    if not os.path.exists(args.file):
+        print("target-of: %s: no such file" % args.file, file=sys.stderr)
+        return 2
+    t = infer_target(os.path.realpath(args.file), args.crashes)
+    if not t or t not in targets.TARGETS:
+        return 1
+    print(t)
+    return 0
 
 
 def main(args):
