@@ -353,8 +353,8 @@ def _signature_entry(cs, folder, created, files, seed_folders, rel_crashes,
     }
 
 
-def build(out, triage_complete=True):
-    """The report's data model (report.json)."""
+def build(out, triage_complete=True, now=None, cores=None):
+    """The report's data model (report.json); now and cores for tests."""
     c = Campaign(out)
     root = paths.ROOT
     st = c.state
@@ -464,7 +464,7 @@ def build(out, triage_complete=True):
                     "libfuzzer_execs", 0),
                 "aflpp": ax - (prev.get("totals") or {}).get(
                     "aflpp_execs", 0)}}
-    finished = datetime.datetime.now(datetime.timezone.utc).strftime(
+    finished = now or datetime.datetime.now(datetime.timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     sync = None
     if c.sync_dir:
@@ -477,7 +477,8 @@ def build(out, triage_complete=True):
             "host": st.get("host"), "started": created,
             "finished": finished, "budget_s": budget,
             "fuzz_seconds": st.get("elapsed_s", 0), "runs": st.get("runs", 1),
-            "jobs": jobs, "cores": os.cpu_count(), "targets": c.targets,
+            "jobs": jobs, "cores": cores or os.cpu_count(),
+            "targets": c.targets,
             "engines": st.get("engines") or ["afl", "libfuzzer"],
             "crashes_dir": c.crashes, "sync": sync,
             "suppress_known": bool(pre.get("suppress", False))},
@@ -486,8 +487,10 @@ def build(out, triage_complete=True):
         "totals": {
             "libfuzzer_execs": lfx, "aflpp_execs": ax,
             "crash_files": sum(t["crash_files"] for t in targets),
-            "signatures": len(sigs),
-            "new_signatures": len([s for s in sigs if s["new"]]),
+            "signatures": len([s for s in sigs if not s["group"]]),
+            "new_signatures": len([s for s in sigs
+                                   if s["new"] and not s["group"]]),
+            "unreproducible_groups": len([s for s in sigs if s["group"]]),
             "crashing_seeds": len(seed_rows),
             "suppressed_hits": sum(s["hits"] for s in suppressed)},
         "targets": targets,
@@ -516,12 +519,13 @@ def build(out, triage_complete=True):
 # ---- SARIF ---------------------------------------------------------------------
 
 
-def sarif(rep):
+def sarif(rep, revision=None):
     root = paths.ROOT
+    ver = revision
     try:
-        ver = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"],
-                             capture_output=True, text=True,
-                             check=False).stdout.strip() or "unknown"
+        ver = ver or subprocess.run(
+            ["git", "-C", root, "rev-parse", "HEAD"], capture_output=True,
+            text=True, check=False).stdout.strip() or "unknown"
     except OSError:
         ver = "unknown"
     sigs = rep["crashes"]["signatures"]
@@ -633,11 +637,17 @@ def markdown(rep):
          "| source coverage of parsers/ | lines %s, regions %s |" % (
              _pc((cov["parsers"] or {}).get("lines")),
              _pc((cov["parsers"] or {}).get("regions"))),
-         "| crashes | %d crash files, %d signature(s), %d new%s |" % (
+         "| crashes | %d crash files, %d signature(s), %d new%s%s%s |" % (
              rep["totals"]["crash_files"], rep["totals"]["signatures"],
              rep["totals"]["new_signatures"],
+             ", %d unreproducible group(s)" %
+             rep["totals"]["unreproducible_groups"]
+             if rep["totals"]["unreproducible_groups"] else "",
              ", %d crashing seed(s)" % rep["totals"]["crashing_seeds"]
-             if rep["totals"]["crashing_seeds"] else ""),
+             if rep["totals"]["crashing_seeds"] else "",
+             "; known root causes hit {:,} times, suppressed".format(
+                 rep["totals"]["suppressed_hits"])
+             if rep["totals"]["suppressed_hits"] else ""),
          "| known root causes | %s |" % (
              "suppressed (their hits are counted below; `--no-suppress` "
              "turns it off)" if c["suppress_known"] else
