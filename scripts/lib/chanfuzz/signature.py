@@ -51,6 +51,55 @@ ORACLE_PREFIX = {
     "gate": "gate gap: ",
 }
 
+# UBSan's checks by the message of their report, for a SUMMARY that does
+# not name the check (UBSAN_OPTIONS without report_error_type=1, as in the
+# libFuzzer builds): the names its SUMMARY gives with report_error_type=1
+# (compiler-rt ubsan_checks.inc, messages of ubsan_handlers.cpp), so that a
+# check is named the same in every build. First match wins.
+UBSAN_MESSAGES = [
+    (r"^signed integer overflow:", "signed-integer-overflow"),
+    (r"^unsigned integer overflow:", "unsigned-integer-overflow"),
+    (r"^negation of .*; cast to an unsigned type", "signed-integer-overflow"),
+    (r"^negation of ", "unsigned-integer-overflow"),
+    (r"^division of .* by -1 cannot be represented",
+     "signed-integer-overflow"),
+    (r"^division by zero", "integer-divide-by-zero"),
+    (r"^shift exponent ", "invalid-shift-exponent"),
+    (r"^left shift of ", "invalid-shift-base"),
+    (r"^index .* out of bounds for type ", "out-of-bounds-index"),
+    (r"^applying non-zero offset .* to null pointer",
+     "nullptr-with-nonzero-offset"),
+    (r"^applying non-zero offset to non-null pointer .* produced null",
+     "nullptr-after-nonzero-offset"),
+    (r"^applying zero offset to null pointer", "nullptr-with-offset"),
+    (r"^(addition of|subtraction of) unsigned offset |"
+     r"^pointer index expression with base ", "pointer-overflow"),
+    (r" null pointer of type ", "null-pointer-use"),
+    (r" misaligned address ", "misaligned-pointer-use"),
+    (r" with insufficient space for an object of type ",
+     "insufficient-object-size"),
+    (r"^load of value .*, which is not a valid value for type '(bool|_Bool)'",
+     "invalid-bool-load"),
+    (r"^load of value .*, which is not a valid value for type ",
+     "invalid-enum-load"),
+    (r"^execution reached an unreachable program point", "unreachable-call"),
+    (r"^execution reached the end of a value-returning function",
+     "missing-return"),
+    (r"^variable length array bound evaluates to non-positive",
+     "non-positive-vla-index"),
+    (r" is outside the range of representable values of type ",
+     "float-cast-overflow"),
+    (r"^passing zero to .*, which is not a valid argument",
+     "invalid-builtin-use"),
+    (r"^null pointer returned from function declared to never return null",
+     "invalid-null-return"),
+    (r"^null pointer passed as argument .*, which is declared to never be "
+     r"null", "invalid-null-argument"),
+    (r"^call to function .* through pointer to incorrect function type",
+     "function-type-mismatch"),
+]
+UBSAN_MESSAGES = [(re.compile(r), name) for r, name in UBSAN_MESSAGES]
+
 _FRAME = re.compile(r"^\s*#(\d+) ")
 _FRAME_FN = re.compile(r" in (\S+)(.*)$")
 _KV = re.compile(r"\b([a-z_]+)=(\S+)")
@@ -217,12 +266,14 @@ def frames_from(lines, start, n=N_FRAMES):
 
 
 def _first_frame_in_runtime(lines, start):
-    """True when the first frame of the stack at or after start is not in
-    the project (an interceptor: memcpy, memcmp, strlen ...)."""
+    """True when the first frame of the stack at or after start is a
+    symbolised frame outside the project (an interceptor: memcpy, memcmp,
+    strlen ...). An unsymbolised frame #0 could be anything: False, so that
+    the access size stays what ASan says."""
     for line in lines[start:]:
         if _FRAME.match(line):
             parts = _frame_parts(line)
-            return parts is None or not PROJECT_PATH.search(parts[1])
+            return parts is not None and not PROJECT_PATH.search(parts[1])
     return False
 
 
@@ -270,9 +321,12 @@ def _ubsan_fault(lines, at):
             break
     if check in ("", "undefined-behavior"):
         msg = _UBSAN.search(lines[at]).group(1)
-        msg = re.sub(r"[0-9\"'(].*$", "", msg)
-        msg = re.sub(r"[ :]+$", "", msg)
-        check = re.sub(r" +", "-", msg)
+        check = next((name for pat, name in UBSAN_MESSAGES
+                      if pat.search(msg)), None)
+        if check is None:
+            # an unknown message: its words before the first value
+            msg = re.sub(r"[-0-9\"'(:].*$", "", msg).strip()
+            check = re.sub(r" +", "-", msg) or "undefined-behavior"
     return Fault("ubsan: " + check, frames_from(lines, at), detector="ubsan")
 
 
