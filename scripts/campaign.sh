@@ -626,7 +626,7 @@ start_lf() { # SLOT
 		cd "$OUT/lf/$t"
 		exec env "${KNOWN_ENV[@]}" CF_KNOWN_HITS="$OUT/known/$t.hits" \
 			ASAN_OPTIONS=abort_on_error=0:symbolize=0:detect_leaks=1:handle_abort=1 \
-			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:symbolize=0 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:report_error_type=1:symbolize=0 \
 			setsid nice -n "$NICE" "$bin" -artifact_prefix="$OUT/lf/$t/artifacts/" \
 			-dict="$ROOT/harness/$t.dict" ${maxlen:+-max_len="$maxlen"} \
 			-timeout=10 -rss_limit_mb=2560 -max_total_time="$secs" \
@@ -659,7 +659,7 @@ start_afl() { # SLOT
 		AFL_SKIP_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1 AFL_FAST_CAL=1
 		AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so"
 		ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:handle_abort=1
-		UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0)
+		UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:report_error_type=1:symbolize=0)
 	[ "$t" != fuzz_regex ] || envs+=(CF_MUT_KIND=regex)
 	case $role in
 	main) args+=(-x "$ROOT/harness/$t.dict") ;;
@@ -1312,7 +1312,7 @@ merge_target() { # T: libFuzzer -merge=1 of every corpus of T into OUT/corpus/T
 	known_env "$t"
 	(cd "$OUT/merge-artifacts/$t" && env "${KNOWN_ENV[@]}" CF_KNOWN_HITS="$OUT/known/$t.hits" \
 		ASAN_OPTIONS=detect_leaks=0:symbolize=0:abort_on_error=0 \
-		UBSAN_OPTIONS=halt_on_error=1:symbolize=0 timeout -k 10 1800 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:report_error_type=1:symbolize=0 timeout -k 10 1800 \
 		"$ROOT/build/fuzz/$t" -merge=1 -merge_control_file="$OUT/merge.ctl" \
 		-artifact_prefix="$OUT/merge-artifacts/$t/" -timeout=10 -rss_limit_mb=2560 \
 		"$new" "${dirs[@]}") >"$OUT/logs/merge-$t.log" 2>&1 8>&- </dev/null || rc=$?

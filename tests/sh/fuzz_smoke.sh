@@ -79,7 +79,7 @@ else
 	if [ -n "$c" ]; then
 		run build/afl/fuzz_interp_711 "$c"
 		expect_rc 134 "AFL++ crash replays as an abort on the guard build"
-		expect_err '^chanfuzz-guard: out-of-bounds input read: build=7\.11 template=[A-Za-z]+ instance=[0-9]+ criterion=[0-9]+ field=[0-9]+ supplied=[0-9]+$' \
+		expect_err '^chanfuzz-guard: out-of-bounds input read: build=7\.11 template=[A-Za-z]+ instance=[0-9]+ criterion=[0-9]+ field=[0-9]+ supplied=[0-9]+ declared=[0-9]+ op=[a-z-]+$' \
 			"AFL++ crash: structured finding"
 	fi
 fi
