@@ -398,6 +398,101 @@ static const struct err_case err_cases[] = {
 	{ "error on the right line after CRLF",
 	    "channel 1\r\ncontent-version 1\r\ntemplate IPC\r\nbad\r\n", 0,
 	    CF_E_TEXT_SYNTAX, 4 },
+
+	/* FORMAT.md 7.4: a number where an action or operator is expected is
+	 * looked up as a name; where a number is expected, a name is the
+	 * wrong kind of token. */
+	{ "action number", HDR "instance 1 5\n", 0, CF_E_TEXT_VALUE, 4 },
+	{ "action hex number", HDR "instance 1 0x1\n", 0, CF_E_TEXT_VALUE, 4 },
+	{ "operator number", INST "field 0 5\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "operator number before operand", INST "field 0 1 \"a\"\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "instance id glued to a name", HDR "instance 1x log\n", 0,
+	    CF_E_TEXT_VALUE, 4 },
+	{ "instance id signed", HDR "instance -1 log\n", 0, CF_E_TEXT_SYNTAX,
+	    4 },
+	{ "field index glued to a name", INST "field 1x wildcard\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "int-eq signed", INST "field 3 int-eq -1\n", 0, CF_E_TEXT_SYNTAX, 5 },
+	{ "int-range second a name", INST "field 3 int-range 1 x\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "int-range second u64+1",
+	    INST "field 3 int-range 1 18446744073709551616\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "template number not compiled in",
+	    "channel 1\ncontent-version 1\ntemplate 99\n", 0, CF_OK, 0 },
+
+	/* REF: "@" and any run of name characters; a bad value is
+	 * CF_E_TEXT_VALUE where a REF may stand, a REF elsewhere is
+	 * CF_E_TEXT_SYNTAX. */
+	{ "ref negative", INST "field 0 equals @-1\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref 0x", INST "field 0 equals @0x\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref 1.5", INST "field 0 equals @1.5\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref hex",
+	    HDR "string \"a\"\nstring \"b\"\ninstance 1 log\n"
+	        "field 0 equals @0x1\n",
+	    0, CF_OK, 0 },
+	{ "ref glued to ref", INST "field 0 equals @0@1\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+	{ "ref doubled at", INST "field 0 equals @@1\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+	{ "ref glued to string", INST "field 0 equals @\"a\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "ref comment",
+	    HDR "string \"a\"\ninstance 1 log\nfield 0 equals @0#c\n", 0, CF_OK,
+	    0 },
+	{ "bad ref value before bad modifier", INST "field 0 equals @5 bogus\n",
+	    0, CF_E_TEXT_VALUE, 5 },
+	{ "ref as int-range operand", INST "field 3 int-range @0 1\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "ref as modifier", INST "field 0 wildcard @0\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+
+	/* What may follow a token: a blank, '#' or the end of the line. */
+	{ "word then comma", "channel 1,2\n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "word then comment", HDR "instance 1 log#c\n", 0, CF_OK, 0 },
+	{ "string then comment", INST "field 0 equals \"a\"#c\n", 0, CF_OK, 0 },
+	{ "string glued to string", INST "field 0 equals \"a\"\"b\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "CR glued to a word", "channel 1\r \n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "CR before a word", "channel \r1\n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "CR in a comment", HDR "# a\rb\n", 0, CF_OK, 0 },
+
+	/* Left to right: a token's own error comes after the checks of the
+	 * tokens before it and before the token is used. */
+	{ "unknown field, then a stray", INST "field nosuch bogus!\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "stray ends the operator word", INST "field 0 bogus!\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "unknown operator glued to a string", INST "field 0 bogus\"a\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "unknown action glued to a string", HDR "instance 1 frob\"x\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+	{ "unknown template, then a token", "template Nope x\n", 0,
+	    CF_E_TEXT_VALUE, 1 },
+	{ "format 2, then a token", "format 2 x\n", 0, CF_E_TEXT_VALUE, 1 },
+	{ "bad escape, then a glued word", INST "field 0 equals \"\\q\"x\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "header after body, before its value", HDR "string \"a\"\nformat 2\n",
+	    0, CF_E_TEXT_SYNTAX, 5 },
+	{ "second header, before its value", "channel 1\nchannel x\n", 0,
+	    CF_E_TEXT_SYNTAX, 2 },
+	{ "missing header, before the id", "channel 1\ninstance x\n", 0,
+	    CF_E_TEXT_MISSING, 2 },
+	{ "missing header, before the operand",
+	    "channel 1\ncontent-version 1\nstring @0\n", 0, CF_E_TEXT_MISSING,
+	    3 },
+	{ "string line, then a token", HDR "string \"a\" x\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+	{ "disabled twice", HDR "instance 1 log disabled DISABLED\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+
+	/* The last line, where a header missing at the end is reported. */
+	{ "one LF, one line", "\n", 0, CF_E_TEXT_MISSING, 1 },
+	{ "two LFs, two lines", "channel 1\n\n", 0, CF_E_TEXT_MISSING, 2 },
+	{ "CR LF lines", "channel 1\r\n\r\n", 0, CF_E_TEXT_MISSING, 2 },
+	{ "no final LF", "channel 1\n# c", 0, CF_E_TEXT_MISSING, 2 },
+	{ "final CR", "channel 1\r", 0, CF_E_TEXT_MISSING, 1 },
 };
 
 static void
