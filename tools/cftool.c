@@ -81,8 +81,8 @@ usage_error(const char *fmt, const char *arg)
  * NULL, read its first max bytes at most and set *more when it holds more
  * than that. */
 static int
-read_file(const char *path, size_t max, uint8_t **out, size_t *outlen,
-    int *more)
+read_file(
+    const char *path, size_t max, uint8_t **out, size_t *outlen, int *more)
 {
 	FILE *f;
 	uint8_t *buf;
@@ -244,7 +244,8 @@ cmd_asm(int argc, char **argv)
 	}
 	if (optind != argc - 1 || outpath == NULL)
 		return usage_error("%s", "asm needs SRC and -o OUT");
-	if ((ex = read_file(argv[optind], MAX_TEXT_FILE, &src, &len, NULL)) != EX_OK)
+	if ((ex = read_file(argv[optind], MAX_TEXT_FILE, &src, &len, NULL)) !=
+	    EX_OK)
 		return ex;
 	rc = cf_text_asm((const char *)src, len, &ch, &d);
 	free(src);
