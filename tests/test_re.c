@@ -495,6 +495,9 @@ static const struct size_case cost_cases[] = {
 	{ "(|a){1000}", CF_OK, 3001 },
 	{ "(a{1000}){0,1}", CF_OK, 1002 },
 	{ "a{0001000}", CF_OK, 1001 },
+	/* Not a complete count: literals, whatever the numbers. */
+	{ "a{1001", CF_OK, 7 },
+	{ "{1001,x}", CF_OK, 9 },
 };
 
 /* FORMAT.md 4, "Errors, in the order they are found": the first error in
