@@ -487,6 +487,45 @@ test_roundtrip(void)
 	cf_chan_free(cl);
 }
 
+/* cf_buf's cap is on what it holds: exactly max bytes fit, however they
+ * were appended (printf needs a scratch byte for its NUL, which is not
+ * content), and one more byte does not. */
+static void
+test_buf_cap(void)
+{
+	cf_buf b;
+
+	cf_buf_init(&b, 8);
+	CF_EXPECT(cf_buf_printf(&b, "%s", "12345678") == CF_OK && b.len == 8 &&
+	        memcmp(b.data, "12345678", 8) == 0,
+	    "printf of exactly the cap");
+	CF_EXPECT(cf_buf_put(&b, "x", 1) == CF_E_LIMIT && b.len == 8,
+	    "put past the cap");
+	CF_EXPECT(cf_buf_printf(&b, "%s", "") == CF_OK && b.len == 8,
+	    "empty printf at the cap");
+	cf_buf_free(&b);
+	cf_buf_init(&b, 8);
+	CF_EXPECT(cf_buf_put(&b, "1234", 4) == CF_OK &&
+	        cf_buf_printf(&b, "%d", 5678) == CF_OK && b.len == 8 &&
+	        memcmp(b.data, "12345678", 8) == 0,
+	    "put, then printf to exactly the cap");
+	cf_buf_free(&b);
+	cf_buf_init(&b, 8);
+	CF_EXPECT(
+	    cf_buf_printf(&b, "%s", "123456789") == CF_E_LIMIT && b.len == 0,
+	    "printf one byte over the cap appends nothing");
+	cf_buf_free(&b);
+	/* Past the initial 256 bytes of capacity, growing to the cap. */
+	cf_buf_init(&b, 1000);
+	for (int i = 0; i < 99; i++)
+		cf_buf_printf(&b, "%010d", i);
+	CF_EXPECT(cf_buf_printf(&b, "%010d", 99) == CF_OK && b.len == 1000,
+	    "printf fills a grown buffer to exactly the cap");
+	CF_EXPECT(cf_buf_printf(&b, "x") == CF_E_LIMIT && b.len == 1000,
+	    "and no further");
+	cf_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -501,6 +540,7 @@ main(void)
 	test_count_limits();
 	test_sizes();
 	test_roundtrip();
+	test_buf_cap();
 	CF_EXPECT(
 	    strcmp(cf_err_name(CF_E_CRC), "CF_E_CRC") == 0, "error names");
 	CF_EXPECT(strcmp(cf_err_name(12345), "CF_E_UNKNOWN") == 0,

@@ -451,6 +451,142 @@ test_limits(void)
 	}
 }
 
+/* FORMAT.md 4, "Program size": the cost of each construct, one row each,
+ * with MATCH included. */
+static const struct size_case cost_cases[] = {
+	{ "", CF_OK, 1 },
+	{ "a", CF_OK, 2 },
+	{ ".", CF_OK, 2 },
+	{ "\\.", CF_OK, 2 },
+	{ "[a-z0-9]", CF_OK, 2 },
+	{ "[^a]", CF_OK, 2 },
+	{ "\\d", CF_OK, 2 },
+	{ "\\S", CF_OK, 2 },
+	{ "^", CF_OK, 2 },
+	{ "$", CF_OK, 2 },
+	{ "()", CF_OK, 1 },
+	{ "(a)", CF_OK, 2 },
+	{ "((ab))", CF_OK, 3 },
+	{ "abc", CF_OK, 4 },
+	{ "a|b", CF_OK, 5 },
+	{ "a|b|c", CF_OK, 8 },
+	{ "ab|c", CF_OK, 6 },
+	{ "|", CF_OK, 3 },
+	{ "(|)", CF_OK, 3 },
+	{ "a|", CF_OK, 4 },
+	{ "()*", CF_OK, 1 },
+	{ "(){5,9}", CF_OK, 1 },
+	{ "a*", CF_OK, 4 },
+	{ "a{0,}", CF_OK, 4 },
+	{ "a+", CF_OK, 3 },
+	{ "a{1,}", CF_OK, 3 },
+	{ "a{3,}", CF_OK, 5 },
+	{ "a?", CF_OK, 3 },
+	{ "a{0,1}", CF_OK, 3 },
+	{ "a{3}", CF_OK, 4 },
+	{ "a{0}", CF_OK, 1 },
+	{ "a{2,5}", CF_OK, 9 },
+	{ "(ab)*", CF_OK, 5 },
+	{ "(ab)+", CF_OK, 4 },
+	{ "(ab){2,3}", CF_OK, 8 },
+	{ "(a|bc)+", CF_OK, 7 },
+	{ "x(a|b)?y", CF_OK, 8 },
+	{ "^*", CF_OK, 4 },
+	{ "(|a){1000}", CF_OK, 3001 },
+	{ "(a{1000}){0,1}", CF_OK, 1002 },
+	{ "a{0001000}", CF_OK, 1001 },
+	/* Not a complete count: literals, whatever the numbers. */
+	{ "a{1001", CF_OK, 7 },
+	{ "{1001,x}", CF_OK, 9 },
+};
+
+/* FORMAT.md 4, "Errors, in the order they are found": the first error in
+ * that order decides, whatever comes after it. */
+struct order_case {
+	const char *pat;
+	int code;
+	unsigned offset; /* where the diagnostic points */
+};
+
+static const struct order_case order_cases[] = {
+	/* A count is checked before what it repeats. */
+	{ "{1001}", CF_E_RE_REPEAT, 0 },
+	{ "a*{1001}", CF_E_RE_REPEAT, 2 },
+	{ "a{1000}{1001}", CF_E_RE_REPEAT, 7 },
+	{ "{2,1}", CF_E_RE_REPEAT, 0 },
+	{ "a*{2,1}", CF_E_RE_REPEAT, 2 },
+	{ "(|{1001})", CF_E_RE_REPEAT, 2 },
+	{ "{1001,1}", CF_E_RE_REPEAT, 0 }, /* over the limit before m > n */
+	{ "{2}", CF_E_RE_SYNTAX, 0 },
+	{ "a*{2}", CF_E_RE_SYNTAX, 2 },
+	/* Otherwise the first error from the left. */
+	{ "a**{1001}", CF_E_RE_SYNTAX, 2 },
+	{ "\\q{1001}", CF_E_RE_SYNTAX, 0 },
+	{ "[z-a]{1001}", CF_E_RE_SYNTAX, 1 },
+	{ "a{1001}**", CF_E_RE_REPEAT, 1 },
+	{ "a{1001}(", CF_E_RE_REPEAT, 1 },
+	{ "(a{1001}", CF_E_RE_REPEAT, 2 },
+	{ "[a{1001}", CF_E_RE_SYNTAX, 0 },  /* brackets to the end */
+	{ "[(]{1001}", CF_E_RE_REPEAT, 3 }, /* ( in brackets opens nothing */
+	/* An open group is found at the end, before the size. */
+	{ "(a{1000}){1000}(", CF_E_RE_SYNTAX, 15 },
+	{ "(a{1000}){1000})", CF_E_RE_SYNTAX, 15 },
+	{ "(a{1000}){1000}", CF_E_RE_TOO_BIG, 9 },
+};
+
+static void
+test_costs_and_order(void)
+{
+	static uint8_t buf[CF_RE_MAX_PATTERN + 8];
+	cf_diag d;
+	size_t k, n, ninst;
+	int err;
+
+	for (k = 0; k < sizeof(cost_cases) / sizeof(cost_cases[0]); k++) {
+		const struct size_case *c = &cost_cases[k];
+
+		ninst = 0;
+		err = compile_code(
+		    (const uint8_t *)c->pat, strlen(c->pat), 0, &ninst, NULL);
+		CF_EXPECT(err == c->code && ninst == c->ninst,
+		    "cost of %s: %s, %zu instructions, want %zu", c->pat,
+		    cf_err_name(err), ninst, c->ninst);
+		/* Flags do not change the cost. */
+		ninst = 0;
+		compile_code((const uint8_t *)c->pat, strlen(c->pat),
+		    CF_RE_ICASE | CF_RE_DOT_NL | CF_RE_LONGEST, &ninst, NULL);
+		CF_EXPECT(ninst == c->ninst, "cost of %s with every flag: %zu",
+		    c->pat, ninst);
+	}
+	for (k = 0; k < sizeof(order_cases) / sizeof(order_cases[0]); k++) {
+		const struct order_case *c = &order_cases[k];
+
+		memset(&d, 0, sizeof(d));
+		err = compile_code(
+		    (const uint8_t *)c->pat, strlen(c->pat), 0, NULL, &d);
+		CF_EXPECT(err == c->code && d.offset == c->offset,
+		    "%s: %s at %u, want %s at %u", c->pat, cf_err_name(err),
+		    (unsigned)d.offset, cf_err_name(c->code), c->offset);
+	}
+	/* The length comes first: a pattern of errors one byte too long. */
+	memset(buf, '*', sizeof(buf));
+	err = compile_code(buf, CF_RE_MAX_PATTERN + 1, 0, NULL, NULL);
+	CF_EXPECT_EQ(err, CF_E_RE_TOO_LONG, "1025 bytes of '*'");
+	/* Nesting is found where the 65th group opens, before a later
+	 * repeat error; and a repeat error before the 65th group wins. */
+	n = repeat_str(buf, sizeof(buf), "(", CF_RE_MAX_DEPTH + 1);
+	n += repeat_str(buf + n, sizeof(buf) - n, "{1001}", 1);
+	memset(&d, 0, sizeof(d));
+	err = compile_code(buf, n, 0, NULL, &d);
+	CF_EXPECT(err == CF_E_RE_NESTING && d.offset == CF_RE_MAX_DEPTH,
+	    "65 groups, then {1001}: %s at %u", cf_err_name(err),
+	    (unsigned)d.offset);
+	n = repeat_str(buf, sizeof(buf), "a{1001}", 1);
+	n += repeat_str(buf + n, sizeof(buf) - n, "(", CF_RE_MAX_DEPTH + 1);
+	err = compile_code(buf, n, 0, NULL, NULL);
+	CF_EXPECT_EQ(err, CF_E_RE_REPEAT, "{1001}, then 65 groups");
+}
+
 static void
 test_subject_limit(void)
 {
@@ -674,6 +810,7 @@ main(void)
 {
 	run_cases();
 	test_limits();
+	test_costs_and_order();
 	test_subject_limit();
 	test_api();
 	test_linear();

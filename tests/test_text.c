@@ -398,6 +398,101 @@ static const struct err_case err_cases[] = {
 	{ "error on the right line after CRLF",
 	    "channel 1\r\ncontent-version 1\r\ntemplate IPC\r\nbad\r\n", 0,
 	    CF_E_TEXT_SYNTAX, 4 },
+
+	/* FORMAT.md 7.4: a number where an action or operator is expected is
+	 * looked up as a name; where a number is expected, a name is the
+	 * wrong kind of token. */
+	{ "action number", HDR "instance 1 5\n", 0, CF_E_TEXT_VALUE, 4 },
+	{ "action hex number", HDR "instance 1 0x1\n", 0, CF_E_TEXT_VALUE, 4 },
+	{ "operator number", INST "field 0 5\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "operator number before operand", INST "field 0 1 \"a\"\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "instance id glued to a name", HDR "instance 1x log\n", 0,
+	    CF_E_TEXT_VALUE, 4 },
+	{ "instance id signed", HDR "instance -1 log\n", 0, CF_E_TEXT_SYNTAX,
+	    4 },
+	{ "field index glued to a name", INST "field 1x wildcard\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "int-eq signed", INST "field 3 int-eq -1\n", 0, CF_E_TEXT_SYNTAX, 5 },
+	{ "int-range second a name", INST "field 3 int-range 1 x\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "int-range second u64+1",
+	    INST "field 3 int-range 1 18446744073709551616\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "template number not compiled in",
+	    "channel 1\ncontent-version 1\ntemplate 99\n", 0, CF_OK, 0 },
+
+	/* REF: "@" and any run of name characters; a bad value is
+	 * CF_E_TEXT_VALUE where a REF may stand, a REF elsewhere is
+	 * CF_E_TEXT_SYNTAX. */
+	{ "ref negative", INST "field 0 equals @-1\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref 0x", INST "field 0 equals @0x\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref 1.5", INST "field 0 equals @1.5\n", 0, CF_E_TEXT_VALUE, 5 },
+	{ "ref hex",
+	    HDR "string \"a\"\nstring \"b\"\ninstance 1 log\n"
+	        "field 0 equals @0x1\n",
+	    0, CF_OK, 0 },
+	{ "ref glued to ref", INST "field 0 equals @0@1\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+	{ "ref doubled at", INST "field 0 equals @@1\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+	{ "ref glued to string", INST "field 0 equals @\"a\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "ref comment",
+	    HDR "string \"a\"\ninstance 1 log\nfield 0 equals @0#c\n", 0, CF_OK,
+	    0 },
+	{ "bad ref value before bad modifier", INST "field 0 equals @5 bogus\n",
+	    0, CF_E_TEXT_VALUE, 5 },
+	{ "ref as int-range operand", INST "field 3 int-range @0 1\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "ref as modifier", INST "field 0 wildcard @0\n", 0, CF_E_TEXT_SYNTAX,
+	    5 },
+
+	/* What may follow a token: a blank, '#' or the end of the line. */
+	{ "word then comma", "channel 1,2\n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "word then comment", HDR "instance 1 log#c\n", 0, CF_OK, 0 },
+	{ "string then comment", INST "field 0 equals \"a\"#c\n", 0, CF_OK, 0 },
+	{ "string glued to string", INST "field 0 equals \"a\"\"b\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "CR glued to a word", "channel 1\r \n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "CR before a word", "channel \r1\n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "CR in a comment", HDR "# a\rb\n", 0, CF_OK, 0 },
+
+	/* Left to right: a token's own error comes after the checks of the
+	 * tokens before it and before the token is used. */
+	{ "unknown field, then a stray", INST "field nosuch bogus!\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "stray ends the operator word", INST "field 0 bogus!\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "unknown operator glued to a string", INST "field 0 bogus\"a\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 5 },
+	{ "unknown action glued to a string", HDR "instance 1 frob\"x\"\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+	{ "unknown template, then a token", "template Nope x\n", 0,
+	    CF_E_TEXT_VALUE, 1 },
+	{ "format 2, then a token", "format 2 x\n", 0, CF_E_TEXT_VALUE, 1 },
+	{ "bad escape, then a glued word", INST "field 0 equals \"\\q\"x\n", 0,
+	    CF_E_TEXT_VALUE, 5 },
+	{ "header after body, before its value", HDR "string \"a\"\nformat 2\n",
+	    0, CF_E_TEXT_SYNTAX, 5 },
+	{ "second header, before its value", "channel 1\nchannel x\n", 0,
+	    CF_E_TEXT_SYNTAX, 2 },
+	{ "missing header, before the id", "channel 1\ninstance x\n", 0,
+	    CF_E_TEXT_MISSING, 2 },
+	{ "missing header, before the operand",
+	    "channel 1\ncontent-version 1\nstring @0\n", 0, CF_E_TEXT_MISSING,
+	    3 },
+	{ "string line, then a token", HDR "string \"a\" x\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+	{ "disabled twice", HDR "instance 1 log disabled DISABLED\n", 0,
+	    CF_E_TEXT_SYNTAX, 4 },
+
+	/* The last line, where a header missing at the end is reported. */
+	{ "one LF, one line", "\n", 0, CF_E_TEXT_MISSING, 1 },
+	{ "two LFs, two lines", "channel 1\n\n", 0, CF_E_TEXT_MISSING, 2 },
+	{ "CR LF lines", "channel 1\r\n\r\n", 0, CF_E_TEXT_MISSING, 2 },
+	{ "no final LF", "channel 1\n# c", 0, CF_E_TEXT_MISSING, 2 },
+	{ "final CR", "channel 1\r", 0, CF_E_TEXT_MISSING, 1 },
 };
 
 static void
@@ -594,6 +689,14 @@ static const struct esc_case esc_cases[] = {
 	{ "\\0008",
 	    "\0"
 	    "8",
+	    2 },
+	{ "\\08",
+	    "\0"
+	    "8",
+	    2 },
+	{ "\\39",
+	    "\003"
+	    "9",
 	    2 },
 	{ "\\x41", "A", 1 },
 	{ "\\x4a\\x4A", "JJ", 2 },
@@ -1314,6 +1417,34 @@ static const struct err_case ev_err_cases[] = {
 	    "event IPC\nfield pipe_name \"a\"\n", 0, CF_E_TEXT_VALUE, 2 },
 	{ "stray character", "event IPC;\n", 0, CF_E_TEXT_SYNTAX, 1 },
 	{ "unterminated", "event IPC\npipe_name \"a\n", 0, CF_E_TEXT_VALUE, 2 },
+
+	/* FORMAT.md 8: the order of checks on a line. */
+	{ "line starts with a ref", "@0\n", 0, CF_E_TEXT_SYNTAX, 1 },
+	{ "template by hex number", "event 0x1\n", 0, CF_OK, 0 },
+	{ "keyword and template in any case", "EVENT ipc\n", 0, CF_OK, 0 },
+	{ "label with NUL, then a token", "event IPC \"a\\0\" x\n", 0,
+	    CF_E_TEXT_VALUE, 1 },
+	{ "field twice, wrong value kind",
+	    "event IPC\nclient_pid 1\n"
+	    "client_pid \"s\"\n",
+	    0, CF_E_TEXT_SYNTAX, 3 },
+	{ "field twice, by name and hex index",
+	    "event IPC\nrpc_binding \"a\"\n"
+	    "0x14 \"b\"\n",
+	    0, CF_E_TEXT_SYNTAX, 3 },
+	{ "unknown field, then a stray", "event IPC\nnosuch @@\n", 0,
+	    CF_E_TEXT_VALUE, 2 },
+	{ "field index signed", "event IPC\n-1 \"a\"\n", 0, CF_E_TEXT_VALUE,
+	    2 },
+	{ "int value u64+1, then a token",
+	    "event IPC\nclient_pid 18446744073709551616 x\n", 0,
+	    CF_E_TEXT_VALUE, 2 },
+	{ "string value, then a token", "event IPC\npipe_name \"a\" x\n", 0,
+	    CF_E_TEXT_SYNTAX, 2 },
+	{ "string value glued", "event IPC\npipe_name \"a\"x\n", 0,
+	    CF_E_TEXT_SYNTAX, 2 },
+	{ "field line with no event, bad value", "pipe_name @\n", 0,
+	    CF_E_TEXT_SYNTAX, 1 },
 };
 
 static void
@@ -1338,8 +1469,8 @@ test_events(void)
 	     i++) {
 		const struct err_case *c = &ev_err_cases[i];
 
-		try_events(c->name, c->src, c->len ? c->len : strlen(c->src),
-		    c->code, c->line);
+		cf_event_list_free(try_events(c->name, c->src,
+		    c->len ? c->len : strlen(c->src), c->code, c->line));
 	}
 
 	l = try_events("good", good, strlen(good), CF_OK, 0);
@@ -1444,6 +1575,493 @@ test_events(void)
 	}
 }
 
+/* ---- FORMAT.md 7.4: order of checks, and the line reported ------------- */
+
+/* The limits of a line come after its last token: a line over a count
+ * limit that also has a bad token reports the token. */
+static void
+test_limit_order(void)
+{
+	static const struct {
+		const char *what, *head, *line, *last;
+		uint32_t head_lines, max;
+		int code;
+	} rows[] = {
+		{ "1025th instance", HDR, "instance %u log\n",
+		    "instance 9 log\n", 3, CF_MAX_INSTANCES, CF_E_TEXT_LIMIT },
+		{ "1025th instance with an extra token", HDR,
+		    "instance %u log\n", "instance 9 log x\n", 3,
+		    CF_MAX_INSTANCES, CF_E_TEXT_SYNTAX },
+		{ "1025th instance with an unknown action", HDR,
+		    "instance %u log\n", "instance 9 frob\n", 3,
+		    CF_MAX_INSTANCES, CF_E_TEXT_VALUE },
+		{ "33rd criterion with an unknown operator", INST,
+		    "  field 0 int-eq %u\n", "  field 0 bogus\n", 4,
+		    CF_MAX_CRITERIA, CF_E_TEXT_VALUE },
+		{ "33rd criterion with an unknown modifier", INST,
+		    "  field 0 int-eq %u\n", "  field 0 int-eq 1 frob\n", 4,
+		    CF_MAX_CRITERIA, CF_E_TEXT_SYNTAX },
+		{ "4097th string with an extra token", HDR, "string \"%u\"\n",
+		    "string \"x\" y\n", 3, CF_MAX_STRINGS, CF_E_TEXT_SYNTAX },
+		{ "4097th string with a bad escape", HDR, "string \"%u\"\n",
+		    "string \"\\q\"\n", 3, CF_MAX_STRINGS, CF_E_TEXT_VALUE },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		cf_buf b;
+
+		cf_buf_init(&b, 0);
+		buf_text(&b, rows[k].head);
+		for (uint32_t i = 0; i < rows[k].max; i++)
+			if (cf_buf_printf(&b, rows[k].line, i) != CF_OK)
+				abort();
+		buf_text(&b, rows[k].last);
+		cf_chan_free(try_asm(rows[k].what, (const char *)b.data, b.len,
+		    rows[k].code, rows[k].head_lines + rows[k].max + 1));
+		cf_buf_free(&b);
+	}
+}
+
+/* A STRING is read left to right: the first problem met decides, and the
+ * 4097th decoded byte is one. */
+static void
+test_string_order(void)
+{
+	static const struct {
+		const char *what, *pre;
+		size_t n; /* bytes 'a' after pre */
+		const char *post;
+		int code;
+	} rows[] = {
+		{ "unterminated, 4096 bytes", "", CF_MAX_STRING_LEN, "\n",
+		    CF_E_TEXT_VALUE },
+		{ "unterminated, 4097 bytes", "", CF_MAX_STRING_LEN + 1, "\n",
+		    CF_E_TEXT_LIMIT },
+		{ "4096 bytes, then a bad escape", "", CF_MAX_STRING_LEN,
+		    "\\q\"\n", CF_E_TEXT_VALUE },
+		{ "4096 bytes, then a raw tab", "", CF_MAX_STRING_LEN, "\t\"\n",
+		    CF_E_TEXT_VALUE },
+		{ "4097 bytes, then a bad escape", "", CF_MAX_STRING_LEN + 1,
+		    "\\q\"\n", CF_E_TEXT_LIMIT },
+		{ "a bad escape, then 5000 bytes", "\\q", 5000, "\"\n",
+		    CF_E_TEXT_VALUE },
+		{ "4095 bytes and an escape", "\\x41", CF_MAX_STRING_LEN - 1,
+		    "\"\n", CF_OK },
+		{ "4096 bytes and an escape", "\\x41", CF_MAX_STRING_LEN,
+		    "\"\n", CF_E_TEXT_LIMIT },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		cf_buf b;
+
+		cf_buf_init(&b, 0);
+		buf_text(&b, INST "field 0 equals \"");
+		buf_text(&b, rows[k].pre);
+		buf_fill(&b, 'a', rows[k].n);
+		buf_text(&b, rows[k].post);
+		cf_chan_free(try_asm(rows[k].what, (const char *)b.data, b.len,
+		    rows[k].code, 5));
+		cf_buf_free(&b);
+	}
+}
+
+/* HDR, then `string` lines that bring the encoded size to exactly total
+ * (72 bytes of frame, 8 + length per entry); returns the lines so far. */
+static uint32_t
+fill_to(cf_buf *b, uint64_t total)
+{
+	uint64_t r = total - 72, full = 8 + CF_MAX_STRING_LEN;
+	uint32_t lines = 3;
+
+	buf_text(b, HDR);
+	/* Whole strings while two more entries still fit in what is left,
+	 * then two that share the rest. */
+	while (r > 2 * full) {
+		buf_text(b, "string \"");
+		buf_fill(b, 'a', CF_MAX_STRING_LEN);
+		buf_text(b, "\"\n");
+		r -= full;
+		lines++;
+	}
+	for (int i = 0; i < 2; i++) {
+		uint64_t n = i == 0 ? (r - 16) / 2 : r - 8;
+
+		buf_text(b, "string \"");
+		buf_fill(b, i == 0 ? 'b' : 'c', (size_t)n);
+		buf_text(b, "\"\n");
+		r -= 8 + n;
+		lines++;
+	}
+	return lines;
+}
+
+/* The encoded size may reach CF_MAX_FILE_SIZE exactly; the line whose
+ * instance, criterion or new table entry passes it is reported. */
+static void
+test_size_edges(void)
+{
+	static const struct {
+		const char *what;
+		uint64_t tail;      /* encoded bytes that ok adds */
+		const char *ok;     /* accepted: exactly CF_MAX_FILE_SIZE */
+		const char *over;   /* instead of ok: one byte or more over */
+		uint32_t over_line; /* the line of over reported, 1-based */
+	} rows[] = {
+		{ "instance", 12, "instance 1 log\n",
+		    "instance 1 log\ninstance 2 log\n", 2 },
+		{ "criterion", 12 + 24, "instance 1 log\nfield 0 wildcard\n",
+		    "instance 1 log\nfield 0 wildcard\nfield 0 wildcard\n", 3 },
+		/* The criterion fits, its new one-byte-longer entry not. */
+		{ "new entry", 12 + 24 + 8 + 1,
+		    "instance 1 log\nfield 0 equals \"z\"\n",
+		    "instance 1 log\nfield 0 equals \"zz\"\n", 2 },
+		/* A STRING already in the table costs its criterion only. */
+		{ "interned entry", 12 + 24 + 8 + 1 + 24,
+		    "instance 1 log\nfield 0 equals \"z\"\n"
+		    "field 0 equals \"z\"\n",
+		    "instance 1 log\nfield 0 equals \"z\"\n"
+		    "field 0 equals \"z\"\nfield 0 equals \"z\"\n",
+		    4 },
+	};
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		cf_buf b, bin;
+		uint32_t lines;
+		size_t mark;
+		cf_chan *ch;
+
+		cf_buf_init(&b, 0);
+		lines = fill_to(&b, CF_MAX_FILE_SIZE - rows[k].tail);
+		mark = b.len;
+		buf_text(&b, rows[k].ok);
+		ch = try_asm(
+		    rows[k].what, (const char *)b.data, b.len, CF_OK, 0);
+		if (ch != NULL) {
+			cf_buf_init(&bin, 0);
+			CF_EXPECT(cf_chan_write(ch, &bin) == CF_OK &&
+			        bin.len == CF_MAX_FILE_SIZE,
+			    "%s: the file is exactly %u bytes (%zu)",
+			    rows[k].what, (unsigned)CF_MAX_FILE_SIZE, bin.len);
+			cf_buf_free(&bin);
+		}
+		cf_chan_free(ch);
+		b.len = mark;
+		buf_text(&b, rows[k].over);
+		cf_chan_free(try_asm(rows[k].what, (const char *)b.data, b.len,
+		    CF_E_TEXT_LIMIT, lines + rows[k].over_line));
+		cf_buf_free(&b);
+	}
+}
+
+/* ---- FORMAT.md 7.5: the dump layout ------------------------------------- */
+
+static void
+test_dump_layout(void)
+{
+	static const char *const names[] = { "IPC", "ProcessCreate",
+		"FileWrite", "NetworkConnect", "RegistrySet" };
+	cf_chan *ch = new_model(CF_TMPL_PROCESS_CREATE);
+	uint32_t s, i0, i1;
+	char want[128];
+
+	ch->channel = 0;
+	ch->content_version = UINT32_MAX;
+	s = add_str(ch, "\\d", 2);
+	cf_chan_add_instance(ch, 0, CF_ACT_LOG, CF_INST_ENABLED, &i0);
+	cf_chan_add_instance(ch, UINT32_MAX, CF_ACT_BLOCK, 0, &i1);
+	add_crit(ch, i0, 0, CF_OP_REGEX, CF_MOD_NEGATE | CF_MOD_ICASE, s, 0, 0);
+	add_crit(ch, i0, 7, CF_OP_FLAGS_ALL, 0, CF_NO_STRING,
+	    0xABCDEF0123456789ull, 0);
+	add_crit(ch, i0, 7, CF_OP_FLAGS_ANY, CF_MOD_NEGATE, CF_NO_STRING, 0, 0);
+	add_crit(ch, i0, 10, CF_OP_INT_EQ, 0, CF_NO_STRING, 0, 0);
+	add_crit(ch, i0, 3, CF_OP_INT_RANGE, CF_MOD_ICASE, CF_NO_STRING, 7, 0);
+	add_crit(ch, i0, 65535, CF_OP_WILDCARD, 0, CF_NO_STRING, 0, 0);
+	add_crit(ch, i0, 9, CF_OP_SUFFIX, 0, s, 0, 0);
+	expect_dump("layout", ch,
+	    "format 1\n"
+	    "channel 0\n"
+	    "content-version 4294967295\n"
+	    "template ProcessCreate\n"
+	    "instance 0 log\n"
+	    "  field image_path regex \"\\\\d\" icase not\n"
+	    "  field token_flags flags-all 0xabcdef0123456789\n"
+	    "  field token_flags flags-any 0x0 not\n"
+	    "  field 10 int-eq 0\n"
+	    "  field pid int-range 7 0 icase\n"
+	    "  field 65535 wildcard\n"
+	    "  field signer suffix \"\\\\d\"\n"
+	    "instance 4294967295 block disabled\n");
+	roundtrip("layout", ch, 1);
+	cf_chan_free(ch);
+
+	/* Template names as spelled in section 5; other ids as numbers. */
+	for (uint32_t id = 0; id <= 6; id++) {
+		ch = new_model(id);
+		if (id >= 1 && id <= 5)
+			snprintf(want, sizeof(want),
+			    "format 1\nchannel 291\ncontent-version 7\n"
+			    "template %s\n",
+			    names[id - 1]);
+		else
+			snprintf(want, sizeof(want),
+			    "format 1\nchannel 291\ncontent-version 7\n"
+			    "template %u\n",
+			    id);
+		expect_dump("template line", ch, want);
+		cf_chan_free(ch);
+	}
+}
+
+/* FORMAT.md 7.5's escaping table, written out independently of libbsd. */
+static size_t
+ref_escape(const uint8_t *p, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		static const char cstyle[] = "abtnvfr"; /* 0x07 to 0x0D */
+		uint8_t c = p[i];
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c >= 0x07 && c <= 0x0D) {
+			out[o++] = '\\';
+			out[o++] = cstyle[c - 0x07];
+		} else if (c == 0 &&
+		    !(i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '7')) {
+			out[o++] = '\\';
+			out[o++] = '0';
+		} else if (c >= 0x20 && c <= 0x7E) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '\\';
+			out[o++] = (char)('0' + (c >> 6));
+			out[o++] = (char)('0' + ((c >> 3) & 7));
+			out[o++] = (char)('0' + (c & 7));
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Every byte, alone and before each kind of next byte, dumps as the
+ * table says. */
+static void
+test_vis_table(void)
+{
+	static const int nexts[] = { -1, '0', '7', '8', 'a', 0x00, 0xFF, '"' };
+	unsigned bad = 0, cases = 0;
+
+	for (unsigned c = 0; c < 256; c++) {
+		for (size_t k = 0; k < sizeof(nexts) / sizeof(nexts[0]); k++) {
+			cf_chan *ch = new_model(CF_TMPL_IPC);
+			uint8_t str[2] = { (uint8_t)c, (uint8_t)nexts[k] };
+			size_t n = nexts[k] < 0 ? 1 : 2;
+			char want[64], line[96];
+			uint32_t s, in;
+			cf_buf out;
+
+			ref_escape(str, n, want);
+			snprintf(line, sizeof(line),
+			    "  field pipe_name equals \"%s\"\n", want);
+			s = add_str(ch, str, n);
+			cf_chan_add_instance(
+			    ch, 1, CF_ACT_LOG, CF_INST_ENABLED, &in);
+			add_crit(ch, in, 0, CF_OP_EQUALS, 0, s, 0, 0);
+			cf_buf_init(&out, 0);
+			cases++;
+			if (cf_text_dump(ch, &out) != CF_OK ||
+			    out.len < strlen(line) ||
+			    memcmp(out.data + out.len - strlen(line), line,
+			        strlen(line)) != 0) {
+				bad++;
+				fprintf(stderr, "byte 0x%02x next %d: want %s",
+				    c, nexts[k], line);
+			}
+			cf_buf_free(&out);
+			cf_chan_free(ch);
+		}
+	}
+	CF_EXPECT(bad == 0 && cases == 256 * 8,
+	    "%u of %u strings escaped unlike FORMAT.md 7.5", bad, cases);
+}
+
+/* ---- FORMAT.md 7.6: the round trip of a file with INSTANCES first ------- */
+
+static void
+put_u32(uint8_t *p, size_t off, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[off + (size_t)i] = (uint8_t)(v >> (8 * i));
+}
+
+static void
+test_sections_first(void)
+{
+	static const char *const what[] = { "table lists INSTANCES first",
+		"payload holds INSTANCES first", "both" };
+	cf_chan *m = model_everything(CF_TMPL_IPC);
+	cf_buf bin = write_model(m), text0;
+	uint32_t slen = cf_ld_u32le(bin.data + 48);
+	uint32_t ilen = cf_ld_u32le(bin.data + 60);
+	uint8_t *v = malloc(bin.len);
+
+	if (v == NULL)
+		abort();
+	cf_buf_init(&text0, 0);
+	CF_EXPECT_EQ(cf_text_dump(m, &text0), CF_OK, "dump of the model");
+	for (int k = 0; k < 3; k++) {
+		uint32_t s_off = 64, i_off = 64 + slen;
+		cf_chan *parsed = NULL, *back = NULL;
+		cf_buf text, again;
+		cf_diag d;
+
+		/* Payload: the sections in the writer's order, or swapped. */
+		memcpy(v, bin.data, bin.len);
+		if (k >= 1) {
+			memcpy(v + 64, bin.data + 64 + slen, ilen);
+			memcpy(v + 64 + ilen, bin.data + 64, slen);
+			i_off = 64;
+			s_off = 64 + ilen;
+		}
+		/* Section table: STRINGS in entry 0, or INSTANCES. */
+		if (k != 1) {
+			put_u32(v, 40, CF_SECT_INSTANCES);
+			put_u32(v, 44, i_off);
+			put_u32(v, 48, ilen);
+			put_u32(v, 52, CF_SECT_STRINGS);
+			put_u32(v, 56, s_off);
+			put_u32(v, 60, slen);
+		} else {
+			put_u32(v, 44, s_off);
+			put_u32(v, 56, i_off);
+		}
+		put_u32(v, 24, cf_crc32(0, v + 40, bin.len - 40));
+		CF_EXPECT(
+		    memcmp(v, bin.data, bin.len) != 0, "%s: differs", what[k]);
+		memset(&d, 0, sizeof(d));
+		CF_EXPECT(cf_chan_parse(v, bin.len, &parsed, &d) == CF_OK,
+		    "%s: parses (%s)", what[k], d.msg);
+		if (parsed == NULL)
+			continue;
+		cf_buf_init(&text, 0);
+		cf_buf_init(&again, 0);
+		CF_EXPECT(cf_text_dump(parsed, &text) == CF_OK &&
+		        text.len == text0.len &&
+		        memcmp(text.data, text0.data, text.len) == 0,
+		    "%s: dumps as the writer's layout does", what[k]);
+		CF_EXPECT(cf_text_asm((const char *)text.data, text.len, &back,
+		              &d) == CF_OK &&
+		        cf_chan_equal(back, parsed),
+		    "%s: asm(dump(f)) has f's content", what[k]);
+		if (back != NULL) {
+			CF_EXPECT(cf_chan_write(back, &again) == CF_OK &&
+			        again.len == bin.len &&
+			        memcmp(again.data, bin.data, bin.len) == 0,
+			    "%s: comes back in the writer's layout", what[k]);
+			CF_EXPECT(again.len == bin.len &&
+			        memcmp(again.data, v, 24) == 0 &&
+			        memcmp(again.data + 28, v + 28, 12) == 0 &&
+			        memcmp(again.data, v, bin.len) != 0,
+			    "%s: same header but the CRC, not the same bytes",
+			    what[k]);
+		}
+		cf_buf_free(&text);
+		cf_buf_free(&again);
+		cf_chan_free(back);
+		cf_chan_free(parsed);
+	}
+	free(v);
+	cf_buf_free(&text0);
+	cf_buf_free(&bin);
+	cf_chan_free(m);
+}
+
+/* The inline form holds when its text fits the cap exactly, whatever
+ * line ends it (here an instance line without criteria). */
+static void
+test_dump_cap_exact(void)
+{
+	cf_chan *ch = new_model(CF_TMPL_IPC);
+	uint32_t s, in;
+	cf_buf full, out;
+
+	/* Long enough that the table form is the shorter. */
+	s = add_str(ch, "abcdefghijklmnopqrst", 20);
+	cf_chan_add_instance(ch, 1, CF_ACT_LOG, CF_INST_ENABLED, &in);
+	for (int i = 0; i < 3; i++)
+		add_crit(ch, in, 0, CF_OP_EQUALS, 0, s, 0, 0);
+	cf_chan_add_instance(ch, 2, CF_ACT_KILL, CF_INST_ENABLED, NULL);
+	cf_buf_init(&full, 0);
+	CF_EXPECT_EQ(cf_text_dump(ch, &full), CF_OK, "dump, default cap");
+	CF_EXPECT(!contains(full.data, full.len, "\nstring "), "inline form");
+	cf_buf_init(&out, full.len);
+	CF_EXPECT(cf_text_dump(ch, &out) == CF_OK && out.len == full.len &&
+	        memcmp(out.data, full.data, full.len) == 0,
+	    "inline text of exactly the cap (%zu bytes) is printed inline",
+	    full.len);
+	cf_buf_free(&out);
+	cf_buf_init(&out, full.len - 1);
+	CF_EXPECT(cf_text_dump(ch, &out) == CF_OK &&
+	        contains(out.data, out.len, "\nstring "),
+	    "one byte less: the table form");
+	cf_buf_free(&out);
+	cf_buf_free(&full);
+	cf_chan_free(ch);
+}
+
+/* FORMAT.md 8: the events file shares the text form's lexical limits,
+ * and checks the event count before it reads the rest of the line. */
+static void
+test_events_limits(void)
+{
+	static const struct {
+		const char *what, *pre;
+		size_t n; /* bytes 'a' after pre */
+		const char *post;
+		int code;
+		uint32_t line;
+	} rows[] = {
+		{ "value of 4096 bytes", "event IPC\npipe_name \"",
+		    CF_MAX_STRING_LEN, "\"\n", CF_OK, 0 },
+		{ "value of 4097 bytes", "event IPC\npipe_name \"",
+		    CF_MAX_STRING_LEN + 1, "\"\n", CF_E_TEXT_LIMIT, 2 },
+		{ "label of 4096 bytes", "event IPC \"", CF_MAX_STRING_LEN,
+		    "\"\n", CF_OK, 0 },
+		{ "label of 4097 bytes", "event IPC \"", CF_MAX_STRING_LEN + 1,
+		    "\"\n", CF_E_TEXT_LIMIT, 1 },
+		{ "line of 32768 bytes", "event IPC #", CF_TEXT_MAX_LINE - 11,
+		    "\n", CF_OK, 0 },
+		{ "line of 32769 bytes", "event IPC #", CF_TEXT_MAX_LINE - 10,
+		    "\n", CF_E_TEXT_LIMIT, 1 },
+	};
+	cf_buf b;
+
+	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
+		cf_event_list *l;
+
+		cf_buf_init(&b, 0);
+		buf_text(&b, rows[k].pre);
+		buf_fill(&b, 'a', rows[k].n);
+		buf_text(&b, rows[k].post);
+		l = try_events(rows[k].what, (const char *)b.data, b.len,
+		    rows[k].code, rows[k].line);
+		cf_event_list_free(l);
+		cf_buf_free(&b);
+	}
+
+	/* The 4097th event line is over the limit before its template is
+	 * read: an unknown one is not reported. */
+	cf_buf_init(&b, 0);
+	for (uint32_t i = 0; i < CF_MAX_EVENTS; i++)
+		buf_text(&b, "event IPC\n");
+	buf_text(&b, "event Nope\n");
+	cf_event_list_free(try_events("4097th event, unknown template",
+	    (const char *)b.data, b.len, CF_E_TEXT_LIMIT, CF_MAX_EVENTS + 1));
+	cf_buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -1463,5 +2081,13 @@ main(void)
 	test_limits();
 	test_longest_line();
 	test_events();
+	test_limit_order();
+	test_string_order();
+	test_size_edges();
+	test_dump_layout();
+	test_vis_table();
+	test_sections_first();
+	test_dump_cap_exact();
+	test_events_limits();
 	return cf_test_finish("text");
 }

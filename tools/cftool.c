@@ -77,9 +77,12 @@ usage_error(const char *fmt, const char *arg)
 	return EX_USAGE;
 }
 
-/* Read a whole file, refusing more than max bytes. */
+/* Read a whole file, refusing more than max bytes; or, when more is not
+ * NULL, read its first max bytes at most and set *more when it holds more
+ * than that. */
 static int
-read_file(const char *path, size_t max, uint8_t **out, size_t *outlen)
+read_file(
+    const char *path, size_t max, uint8_t **out, size_t *outlen, int *more)
 {
 	FILE *f;
 	uint8_t *buf;
@@ -112,7 +115,10 @@ read_file(const char *path, size_t max, uint8_t **out, size_t *outlen)
 		return EX_IO;
 	}
 	fclose(f);
-	if (len > max) {
+	if (len > max && more != NULL) {
+		*more = 1;
+		len = max;
+	} else if (len > max) {
 		fprintf(stderr, "%s: %s: larger than the limit of %zu bytes\n",
 		    getprogname(), path, max);
 		free(buf);
@@ -194,13 +200,20 @@ load_chan(const char *path, cf_chan **out)
 	uint8_t *buf;
 	size_t len;
 	cf_diag d = { 0 };
-	int ex, rc;
+	int ex, rc, more = 0;
 
-	/* Read one byte past the limit so the parser reports CF_E_TOO_LARGE. */
-	if ((ex = read_file(path, CF_MAX_FILE_SIZE + 1, &buf, &len)) != EX_OK)
+	/* A file over the limit is judged by the parser as any other
+	 * (FORMAT.md 1.1: the magic first, then CF_E_TOO_LARGE), from its
+	 * first CF_MAX_FILE_SIZE + 1 bytes: no later byte can change that. */
+	if ((ex = read_file(path, CF_MAX_FILE_SIZE + 1, &buf, &len, &more)) !=
+	    EX_OK)
 		return ex;
 	rc = cf_chan_parse(buf, len, out, &d);
 	free(buf);
+	if (rc == CF_E_TOO_LARGE && more)
+		snprintf(d.msg, sizeof(d.msg),
+		    "more than %zu bytes: over the limit of %u", len,
+		    (unsigned)CF_MAX_FILE_SIZE);
 	if (rc != CF_OK) {
 		print_diag(path, rc, &d, 0);
 		return exit_for(rc);
@@ -231,7 +244,8 @@ cmd_asm(int argc, char **argv)
 	}
 	if (optind != argc - 1 || outpath == NULL)
 		return usage_error("%s", "asm needs SRC and -o OUT");
-	if ((ex = read_file(argv[optind], MAX_TEXT_FILE, &src, &len)) != EX_OK)
+	if ((ex = read_file(argv[optind], MAX_TEXT_FILE, &src, &len, NULL)) !=
+	    EX_OK)
 		return ex;
 	rc = cf_text_asm((const char *)src, len, &ch, &d);
 	free(src);
@@ -399,7 +413,7 @@ cmd_run(int argc, char **argv)
 	if (events != NULL) {
 		uint8_t *src;
 		size_t len;
-		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len)) !=
+		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len, NULL)) !=
 		    EX_OK)
 			return ex;
 		rc = cf_event_parse((const char *)src, len, &list, &d);

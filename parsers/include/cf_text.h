@@ -3,8 +3,11 @@
  *
  * A readable, line-oriented source of the same content, so seeds, tests and
  * regression cases are written and reviewed as text. The grammar is in
- * docs/FORMAT.md ("Text form"). For every file that parses,
- * write(asm(dump(parse(f)))) == f byte for byte.
+ * docs/FORMAT.md ("Text form"). For every file f that parses,
+ * asm(dump(parse(f))) is parse(f), and write() of it is f byte for byte
+ * when f has its sections in the writer's order (STRINGS first at offset
+ * 64; FORMAT.md 7.6); a file with INSTANCES first comes back in that
+ * order.
  */
 #ifndef CF_TEXT_H
 #define CF_TEXT_H

@@ -32,21 +32,28 @@ cf_buf_free(cf_buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Make room for n more bytes: CF_E_LIMIT if len + n would pass max. */
+/* Make room for n more bytes, and spare bytes of scratch after them that
+ * never count in len (vsnprintf's NUL): CF_E_LIMIT if len + n would pass
+ * max. The cap is on what the buffer holds, so text of exactly max bytes
+ * fits however it was appended. */
 static int
-buf_reserve(cf_buf *b, size_t n)
+buf_reserve(cf_buf *b, size_t n, size_t spare)
 {
-	size_t want, ncap;
+	size_t want, ncap, top;
 	uint8_t *p;
 
 	if (n > b->max || b->len > b->max - n)
 		return CF_E_LIMIT;
 	want = b->len + n;
+	if (spare > SIZE_MAX - want)
+		return CF_E_LIMIT;
+	want += spare;
 	if (want <= b->cap)
 		return CF_OK;
+	top = b->max > SIZE_MAX - spare ? SIZE_MAX : b->max + spare;
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < want)
-		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
+		ncap = ncap > top / 2 ? top : ncap * 2;
 	p = cf_mem_reallocarray(b->data, ncap, 1);
 	if (p == NULL)
 		return CF_E_NOMEM;
@@ -62,7 +69,7 @@ cf_buf_put(cf_buf *b, const void *p, size_t n)
 
 	if (n == 0)
 		return CF_OK;
-	if ((rc = buf_reserve(b, n)) != CF_OK)
+	if ((rc = buf_reserve(b, n, 0)) != CF_OK)
 		return rc;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
@@ -108,8 +115,8 @@ cf_buf_printf(cf_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return CF_E_ARG;
-	/* +1 for vsnprintf's NUL, which is not kept in len. */
-	if ((rc = buf_reserve(b, (size_t)n + 1)) != CF_OK)
+	/* One spare byte for vsnprintf's NUL, which is not kept in len. */
+	if ((rc = buf_reserve(b, (size_t)n, 1)) != CF_OK)
 		return rc;
 	va_start(ap, fmt);
 	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -24,6 +24,11 @@ pat $G "$TMP/sectoff.cf" 44 4 0xFFFFFFF0
 pat $G "$TMP/version.cf" 4 2 2
 pat $G "$TMP/cut.cf" 0 1 0xAA --truncate 100
 head -c 1048577 /dev/zero | tr '\0' '\252' >"$TMP/huge.cf"
+# Larger still: the parser's verdict all the same (FORMAT.md 1.1, 9).
+head -c 1048578 /dev/zero | tr '\0' '\252' >"$TMP/huger.cf"
+head -c 3000000 /dev/zero >"$TMP/hugezero.cf"
+# Text sources and events files over 8 MiB are refused before parsing.
+head -c 8388609 /dev/zero | tr '\0' '#' >"$TMP/huge.cft"
 printf 'channel 291\ncontent-version 1\ntemplate IPC\ninstance 1 detect\n  field pipe_name regexx "a"\n' >"$TMP/bad.cft"
 cat >"$TMP/good.ev" <<'EOF'
 event IPC "e1"
@@ -61,7 +66,8 @@ for t in build/cftool build/asan/cftool; do
 		magic:CF_E_MAGIC crc:CF_E_CRC total:CF_E_TOTAL_LENGTH \
 		strcount:CF_E_STRING_COUNT instcount:CF_E_INSTANCE_COUNT \
 		sectoff:CF_E_SECTION_BOUNDS version:CF_E_VERSION \
-		cut:CF_E_TOTAL_LENGTH huge:CF_E_TOO_LARGE; do
+		cut:CF_E_TOTAL_LENGTH huge:CF_E_TOO_LARGE huger:CF_E_TOO_LARGE \
+		hugezero:CF_E_MAGIC; do
 		f=${c%%:*} code=${c#*:}
 		for cmd in dump validate "run --sensor 7.11"; do
 			run $t $cmd "$TMP/$f.cf"
@@ -89,6 +95,12 @@ for t in build/cftool build/asan/cftool; do
 	expect_err 'bad.ev:1: CF_E_TEXT_VALUE' "$t bad events file line"
 	run $t run --sensor 7.16 --events "$TMP/none.ev" $G
 	expect_rc 3 "$t missing events file"
+	run $t asm "$TMP/huge.cft" -o "$TMP/huge-out.cf"
+	expect_rc 4 "$t asm of a 8 MiB + 1 source"
+	expect_err 'larger than the limit of 8388608 bytes' "$t asm source size message"
+	run $t run --sensor 7.16 --events "$TMP/huge.cft" $G
+	expect_rc 4 "$t run with a 8 MiB + 1 events file"
+	expect_err 'larger than the limit of 8388608 bytes' "$t events size message"
 	run $t asm "$TMP/bad.cft"
 	expect_rc 2 "$t asm without -o"
 	run $t asm "$TMP/bad.cft" -o "$TMP/bad.cf"
