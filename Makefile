@@ -283,9 +283,9 @@ $(foreach v,$(BENCH_VARIANTS),$(eval $(call benchtarget,$(v),$(call bench_tgt,$(
 build/bench/fuzz_noop: harness/fuzz_noop.c build/fuzz/flags
 	@mkdir -p $(@D)
 	$(CC_fuzz) $(STD) $(WARN) $(CFLAGS_fuzz) -fsanitize=fuzzer $< -o $@
-build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/flags
+build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/libcfmodel.a build/afl/flags
 	@mkdir -p $(@D)
-	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(filter %.c,$^) -o $@
+	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(INC) $(filter %.c,$^) build/afl/libcfmodel.a $(LIBS) -o $@
 build/bench/bench_tool: bench/bench_tool.c harness/cf_mutator.c $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_plain) $(INC) -Iharness $(filter %.c,$^) \

@@ -28,6 +28,7 @@
 
 #include "cf_buf.h"
 #include "cf_chan.h"
+#include "cf_mem.h"
 #include "cf_mutator.h"
 #include "cf_tmpl.h"
 #include "harness.h"
@@ -44,10 +45,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: bench_tool mutstat [--runs N] [--max N] [--seed N] "
-	    "SEED_DIR\n"
-	    "       bench_tool poc BUG OUT   (BUG: strref count re_range "
-	    "typeconf stack uaf cf291 cf291-far)\n");
+	    "usage: bench_tool mutstat [--runs N] [--max N] [--seed N] SEED_DIR\n"
+	    "       bench_tool poc BUG OUT   (BUG: strref count re_range typeconf stack uaf cf291 cf291-far)\n");
 	exit(2);
 }
 
@@ -85,7 +84,7 @@ read_blob(const char *path, blob *b)
 	b->n = 0;
 	if (f == NULL)
 		return -1;
-	if ((b->p = malloc(cap)) == NULL) {
+	if ((b->p = cf_mem_alloc(cap)) == NULL) {
 		fclose(f);
 		return -1;
 	}
@@ -95,7 +94,7 @@ read_blob(const char *path, blob *b)
 		if (b->n < cap)
 			continue;
 		if (cap >= MAX_SEED_SIZE ||
-		    (q = realloc(b->p, cap * 2)) == NULL)
+		    (q = cf_mem_reallocarray(b->p, cap, 2)) == NULL)
 			break;
 		b->p = q;
 		cap *= 2;
@@ -128,9 +127,9 @@ load_seeds(const char *dir, blob *seeds)
 		if (ns < MAX_SEEDS && w > 0 && (size_t)w < sizeof(path) &&
 		    read_blob(path, &seeds[ns]) == 0)
 			ns++;
-		free(names[i]);
+		free(names[i]); /* allocated by libc: scandir(3) */
 	}
-	free(names);
+	free(names); /* allocated by libc: scandir(3) */
 	return ns;
 }
 
@@ -186,8 +185,8 @@ mutstat(int argc, char **argv)
 		fprintf(stderr, "bench_tool: no *.cf seeds in %s\n", argv[i]);
 		return 1;
 	}
-	out = malloc((size_t)max);
-	cur = malloc((size_t)max);
+	out = cf_mem_alloc((size_t)max);
+	cur = cf_mem_alloc((size_t)max);
 	m = cf_mut_new((uint64_t)seed, CF_MUT_CHANNEL);
 	if (out == NULL || cur == NULL || m == NULL) {
 		fprintf(stderr, "bench_tool: out of memory\n");
@@ -220,17 +219,16 @@ mutstat(int argc, char **argv)
 		memcpy(cur, out, len);
 		curlen = len;
 	}
-	printf("mutstat runs=%lld seeds=%zu max=%lld fresh_ok=%zu "
-	       "fresh_pct=%.2f chain_ok=%zu chain_pct=%.2f "
-	       "mutations_per_s=%.0f\n",
+	printf(
+	    "mutstat runs=%lld seeds=%zu max=%lld fresh_ok=%zu fresh_pct=%.2f chain_ok=%zu chain_pct=%.2f mutations_per_s=%.0f\n",
 	    runs, ns, max, fresh_ok, 100.0 * (double)fresh_ok / (double)runs,
 	    chain_ok, 100.0 * (double)chain_ok / (double)runs,
 	    t1 > t0 ? (double)runs / (t1 - t0) : 0.0);
 	cf_mut_free(m);
-	free(out);
-	free(cur);
+	cf_mem_free(out);
+	cf_mem_free(cur);
 	for (size_t k = 0; k < ns; k++)
-		free(seeds[k].p);
+		cf_mem_free(seeds[k].p);
 	return 0;
 }
 

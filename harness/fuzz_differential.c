@@ -11,6 +11,7 @@
  */
 #include <stdlib.h>
 
+#include "cf_mem.h"
 #include "cf_val.h"
 #include "harness.h"
 
@@ -26,7 +27,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cf_chan_parse(data, flen, &ch, NULL) != CF_OK)
 		return 0;
-	if ((rep = malloc(sizeof(*rep))) == NULL)
+	if ((rep = cf_mem_alloc(sizeof(*rep))) == NULL)
 		goto out;
 	cur = cf_val_check(ch, CF_VAL_CURRENT, rep);
 	v24 = cf_val_check(ch, CF_VAL_2024, rep);
@@ -44,14 +45,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    cf_err_name(rc));
 		if (st.bounds_refused != 0)
 			cf_h_fail("fuzz_differential",
-			    "%s-validated content needed build %s's bounds "
-			    "check "
-			    "%llu times",
+			    "%s-validated content needed build %s's bounds check %llu times",
 			    cur == CF_OK ? "current" : "2024", b->name,
 			    (unsigned long long)st.bounds_refused);
 	}
 out:
-	free(rep);
+	cf_mem_free(rep);
 	cf_chan_free(ch);
 	return 0;
 }

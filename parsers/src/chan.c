@@ -352,15 +352,11 @@ bench_count_checked:
 			    len, CF_MAX_STRING_LEN);
 		if (len > data_len || off > data_len - len)
 			return cf_diag_set(d, CF_E_STRING_BOUNDS, eoff,
-			    "string %u (offset %u, length %u) leaves the "
-			    "%u-byte "
-			    "string data",
+			    "string %u (offset %u, length %u) leaves the %u-byte string data",
 			    i, off, len, data_len);
 		if (off != expect)
 			return cf_diag_set(d, CF_E_STRING_OVERLAP, eoff,
-			    "string %u starts at %u, expected %u (strings must "
-			    "be "
-			    "contiguous and in order)",
+			    "string %u starts at %u, expected %u (strings must be contiguous and in order)",
 			    i, off, expect);
 		expect = off + len; /* <= data_len, checked above */
 		if ((rc = cf_chan_add_string(ch, data + off, len, NULL)) !=
@@ -466,8 +462,7 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 	for (int i = 0; i < 4; i++)
 		if (buf[i] != CF_MAGIC_BYTE)
 			return cf_diag_set(d, CF_E_MAGIC, (uint32_t)i,
-			    "magic is %02X %02X %02X %02X, expected AA AA AA "
-			    "AA",
+			    "magic is %02X %02X %02X %02X, expected AA AA AA AA",
 			    buf[0], buf[1], buf[2], buf[3]);
 	if (len < CF_HEADER_SIZE)
 		return cf_diag_set(d, CF_E_TRUNCATED, (uint32_t)len,
@@ -533,9 +528,7 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 		seen |= 1u << kind;
 		if (off < PAYLOAD_START || slen > total || off > total - slen)
 			return cf_diag_set(d, CF_E_SECTION_BOUNDS, eoff + 4,
-			    "section entry %u (offset %u, length %u) outside "
-			    "the "
-			    "payload [%u, %u)",
+			    "section entry %u (offset %u, length %u) outside the payload [%u, %u)",
 			    i, off, slen, PAYLOAD_START, total);
 		sec[i].off = off;
 		sec[i].len = slen;

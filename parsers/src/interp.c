@@ -232,8 +232,7 @@ static void
 guard_fault(const struct eval_ctx *e, uint32_t field)
 {
 	fprintf(stderr,
-	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s "
-	    "instance=%u criterion=%u field=%u supplied=%zu\n",
+	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s instance=%u criterion=%u field=%u supplied=%zu\n",
 	    e->p->build->name, e->p->tmpl->name,
 	    e->p->ch->instances[e->instance].id, e->criterion, field,
 	    e->supplied);
