@@ -13,8 +13,13 @@
 #      is freed with free() on a line that says "allocated by libc";
 #   4. no line longer than 100 columns (tabs count as 8), except a line
 #      that holds a string literal (a message kept whole);
+# and the bug zoo:
+#   5. no CF_BENCH_ switch in parsers/ (the defects live in bench/bugs/);
+#   6. every bench/bugs/<name>.patch applies to the tree as it is now
+#      (patch --dry-run --fuzz=0), and the patches and the defects of
+#      bench/bugs/zoo.tsv are the same set.
 # Prints one line per problem and "check: N passed, N failed" at the end
-# (one item per C file).
+# (one item per C file, per patch and per zoo check).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 mapfile -t files < <(git ls-files -co --exclude-standard -- \
@@ -73,6 +78,34 @@ for f in "${files[@]}"; do
 	fi
 	verdict $ok
 done
+
+# ---- the bug zoo -------------------------------------------------------------
+ok=1
+if grep -rn 'CF_BENCH_' parsers/ >"$tmp/hits"; then
+	sed 's|^|check: |; s|$|  <- a bench switch in the model (bench/bugs/*.patch)|' "$tmp/hits"
+	ok=0
+fi
+verdict $ok
+shopt -s nullglob
+patches=(bench/bugs/*.patch)
+shopt -u nullglob
+for p in "${patches[@]}"; do
+	if patch -p1 --dry-run --fuzz=0 --force <"$p" >"$tmp/out" 2>&1; then
+		verdict 1
+	else
+		echo "check: $p no longer applies to the tree (docs/BENCH.md, \"Adding a defect\"):"
+		sed 's/^/check:   /' "$tmp/out"
+		verdict 0
+	fi
+done
+ok=1
+listed=$(awk -F'\t' '/^[a-z]/ { print $1 }' bench/bugs/zoo.tsv 2>/dev/null | sort)
+have=$(for p in "${patches[@]}"; do basename "$p" .patch; done | sort)
+if [ -z "$listed" ] || [ "$listed" != "$have" ]; then
+	echo "check: bench/bugs/zoo.tsv lists [$(echo "$listed" | xargs)], bench/bugs/ has patches [$(echo "$have" | xargs)]"
+	ok=0
+fi
+verdict $ok
 
 echo "check: $passed passed, $failed failed"
 [ "$failed" = 0 ]

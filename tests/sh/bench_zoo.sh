@@ -6,8 +6,10 @@
 # use after free or a SEGV (or not at all). Now the canary aborts there.
 # Each proof-of-concept input (bench_tool poc cf291: field index 20, the
 # 7.11 read; cf291-far: index 200) faults in the libFuzzer (ASan) build and
-# in the AFL++ guard build, with a report that bench.sh's own bug_sig for
-# cf291 accepts; the seeds run clean. Builds what it needs through make.
+# in the AFL++ guard build, with a report that matches the pattern bench.sh
+# matches for cf291 (the report column of bench/bugs/zoo.tsv); the seeds run
+# clean. The canaries live in the patched copy of parsers/ only. Builds what
+# it needs through make: the copy with bench/bugs/cf291.patch applied.
 . "$(dirname "$0")/../lib.sh"
 V=build/bench/cf291
 T=fuzz_interp_711
@@ -18,10 +20,16 @@ if ! make --no-print-directory -s -j"$(nproc)" build/bench/bench_tool \
 	exit 1
 fi
 
-# bug_sig as scripts/bench.sh defines it (the function, not a copy).
-eval "$(sed -n '/^bug_sig() {$/,/^}$/p' scripts/bench.sh)"
-SIG=$(bug_sig cf291)
-if [ -n "$SIG" ]; then ok; else bad "bug_sig cf291 not found in scripts/bench.sh"; fi
+# The report pattern scripts/bench.sh matches: the report column of the
+# bug zoo's list (the one place it is written).
+SIG=$(awk -F'\t' '$1 == "cf291" { print $5 }' bench/bugs/zoo.tsv)
+if [ -n "$SIG" ]; then ok; else bad "cf291's report pattern not found in bench/bugs/zoo.tsv"; fi
+
+# The canaries are in the patched copy the builds compile, never in the model.
+if grep -q 'cf_bench_trigger("cf291"' $V/tree/parsers/src/interp.c; then ok; else
+	bad "$V/tree/parsers/src/interp.c has no cf291 canary (bench/bugs/cf291.patch not applied?)"
+fi
+if grep -rq 'cf_bench' parsers/; then bad "parsers/ calls the canaries"; else ok; fi
 
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0
 for p in cf291:20 cf291-far:200; do
