@@ -77,7 +77,8 @@ set -Eeuo pipefail
 trap 'rc=$?; printf "%s: line %s: %s failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
 export LC_ALL=C TZ=UTC
 PROG=campaign.sh
-# ROOT, TARGETS (all of them), die, warn, contains, now_iso
+# ROOT, TARGETS (all of them) and T_MUT (harness/targets.tsv), die, warn,
+# contains, now_iso
 # shellcheck source=scripts/crash-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/crash-lib.sh"
 ALL_TARGETS=("${TARGETS[@]}")
@@ -604,7 +605,8 @@ start_afl() { # SLOT
 		AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so"
 		ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:handle_abort=1
 		UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:symbolize=0)
-	[ "$t" != fuzz_regex ] || envs+=(CF_MUT_KIND=regex)
+	# the AFL++ mutator's input kind: harness/targets.tsv's mutator column
+	envs+=(CF_MUT_KIND="${T_MUT[$t]}")
 	case $role in
 	main) args+=(-x "$ROOT/harness/$t.dict") ;;
 	cmplog) args+=(-x "$ROOT/harness/$t.dict" -c "$ROOT/build/cmplog/$t" -l 2AT) ;;

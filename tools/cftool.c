@@ -5,7 +5,7 @@
  *   cftool dump FILE                 binary -> text form, strings escaped
  *   cftool validate [--validator 2024|current] FILE
  *   cftool run --sensor BUILD FILE [--events EVENTS]
- *   cftool types [--markdown]
+ *   cftool types [--markdown | --json]
  *
  * All file I/O of the project's model lives here; the library works on
  * memory buffers only. Exit codes are documented in docs/FORMAT.md
@@ -57,7 +57,7 @@ usage(FILE *f)
 	    "                                      run a Content Validator (default: current)\n"
 	    "  run --sensor BUILD FILE [--events EVENTS]\n"
 	    "                                      evaluate events on a sensor build\n"
-	    "  types [--markdown]                  list template types and sensor builds\n"
+	    "  types [--markdown | --json]         list template types and sensor builds\n"
 	    "exit: 0 ok, 1 rejected, 2 usage, 3 I/O error, 4 bad input, 5 internal\n",
 	    getprogname());
 }
@@ -443,11 +443,85 @@ out:
 	return ex;
 }
 
+/* s as a JSON string: quotes, backslashes and control bytes escaped. */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The template and build tables as one JSON object (scripts read names
+ * from here rather than re-deriving them): {"templates": [{"id", "name",
+ * "channel", "fields": [{"index", "name", "type"}]}], "builds": [{"name",
+ * "summary", "checks": [...], "supplied": {"<template>": n}}]}. */
+static int
+types_json(void)
+{
+	printf("{\"templates\": [");
+	for (size_t i = 0; i < cf_tmpl_count(); i++) {
+		const cf_tmpl *t = cf_tmpl_at(i);
+		printf("%s\n  {\"id\": %u, \"name\": ", i ? "," : "", t->id);
+		json_str(t->name);
+		printf(", \"channel\": %u, \"fields\": [", t->channel);
+		for (uint32_t f = 0; f < t->nfields; f++) {
+			printf(
+			    "%s{\"index\": %u, \"name\": ", f ? ", " : "", f);
+			json_str(t->fields[f].name);
+			printf(", \"type\": ");
+			json_str(cf_ftype_name(t->fields[f].type));
+			putchar('}');
+		}
+		printf("]}");
+	}
+	printf("\n], \"builds\": [");
+	for (size_t i = 0; i < cf_build_count(); i++) {
+		const cf_build *b = cf_build_at(i);
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(b->name);
+		printf(", \"summary\": ");
+		json_str(b->summary);
+		printf(", \"checks\": [%s%s%s], \"supplied\": {",
+		    (b->checks & CF_CHECK_COMPILE_FIELDS) ? "\"compile-fields\""
+		                                          : "",
+		    b->checks ==
+		            (CF_CHECK_COMPILE_FIELDS | CF_CHECK_RUNTIME_BOUNDS)
+		        ? ", "
+		        : "",
+		    (b->checks & CF_CHECK_RUNTIME_BOUNDS) ? "\"runtime-bounds\""
+		                                          : "");
+		for (size_t k = 0; k < cf_tmpl_count(); k++) {
+			const cf_tmpl *t = cf_tmpl_at(k);
+			printf("%s", k ? ", " : "");
+			json_str(t->name);
+			printf(": %u", cf_build_supplied(b, t->id));
+		}
+		printf("}}");
+	}
+	printf("\n]}\n");
+	return fflush(stdout) == 0 ? CFT_EXIT_OK : CFT_EXIT_IO;
+}
+
 static int
 cmd_types(int argc, char **argv)
 {
 	int md = 0;
 
+	if (argc > 2)
+		return usage_error(
+		    "types: unexpected argument %s (one of --markdown and --json)",
+		    argv[2]);
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		return types_json();
 	if (argc == 2 && strcmp(argv[1], "--markdown") == 0)
 		md = 1;
 	else if (argc != 1)
