@@ -64,6 +64,8 @@ tsrc = harness/$(call tcol,$(1),2)
 tdef = $(if $(call tcol,$(1),3),-DCF_H_BUILD='"$(call tcol,$(1),3)"') \
        $(if $(filter regex,$(call tcol,$(1),4)),-DCF_MUT_KIND=CF_MUT_REGEX) \
        $(subst $(comma), ,$(call tcol,$(1),5))
+# tsmart T: its _smart build, none for mutator kind none.
+tsmart = $(if $(filter none,$(call tcol,$(1),4)),,build/fuzz/$(1)_smart)
 # What a build of target T depends on: its source and build/tflags/T,
 # which holds its source and flags (a changed line in the list rebuilds
 # that target alone; the stamp is defined below).
@@ -133,7 +135,7 @@ build/afl/cf_mutator.so: harness/mutator_afl.c harness/cf_mutator.c $(HSRC) buil
 	$(CC) $(STD) $(WARN) $(CFLAGS_pic) $(INC) -Iharness -shared $(filter %.c,$^) \
 		build/pic/libcfmodel.a $(LIBS) -o $@
 
-HARNESS := $(foreach t,$(TARGETS),build/fuzz/$(t) build/fuzz/$(t)_smart \
+HARNESS := $(foreach t,$(TARGETS),build/fuzz/$(t) $(call tsmart,$(t)) \
              build/afl/$(t) build/afl-asan/$(t) build/cmplog/$(t)) build/afl/cf_mutator.so
 harness: $(HARNESS)
 
@@ -327,7 +329,7 @@ BENCH_BIN := $(foreach v,$(BENCH_VARIANTS),$(addprefix build/bench/$(v)/,\
              build/bench/fuzz_noop build/bench/afl_noop build/bench/bench_tool
 .PHONY: bench bench-quick bench-build
 bench-build: $(BENCH_BIN) $(foreach t,$(TARGETS),build/fuzz/$(t) \
-               build/fuzz/$(t)_smart build/afl/$(t)) build/afl/cf_mutator.so
+               $(call tsmart,$(t)) build/afl/$(t)) build/afl/cf_mutator.so
 BENCH_ARGS ?=
 bench: deps
 	@scripts/bench.sh $(BENCH_ARGS)

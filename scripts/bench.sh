@@ -409,7 +409,8 @@ need=()
 if want tput; then
 	need+=(build/bench/fuzz_noop build/bench/afl_noop)
 	for t in "${TARGETS[@]}"; do
-		need+=("build/fuzz/$t" "build/fuzz/${t}_smart" "build/afl/$t")
+		need+=("build/fuzz/$t" "build/afl/$t")
+		[ "${T_MUT[$t]}" = none ] || need+=("build/fuzz/${t}_smart")
 	done
 fi
 if want mutator || want check; then need+=(build/bench/bench_tool); fi
@@ -598,6 +599,8 @@ throughput() {
 	for t in "${TARGETS[@]}"; do
 		x=$(lf_run "build/fuzz/$t" "$SEEDS/$t" "$tput" "$cpu")
 		PL[$t]=$x
+		# a target without a structure-aware mutator has no _smart twin
+		[ "${T_MUT[$t]}" != none ] || continue
 		x=$(lf_run "build/fuzz/${t}_smart" "$SEEDS/$t" "$tput" "$cpu")
 		PL[${t}_smart]=$x
 		x=$(lf_replay "build/fuzz/$t" "${x##* }/corpus" "$cpu")
@@ -611,11 +614,13 @@ throughput() {
 	TPUT_ROWS+=("libfuzzer${TAB}fuzz_noop${TAB}$(( ${r1% *} + ${r2% *} ))${TAB}$(awk -v a="${r1#* }" -v b="${r2#* }" 'BEGIN { print a + b }')${TAB}$ceil${TAB}$ceil${TAB}1.000${TAB}before $n1, after $n2")
 	for t in "${TARGETS[@]}"; do
 		for x in "$t" "${t}_smart"; do
+			[ -n "${PL[$x]:-}" ] || continue
 			PL[$x]=${PL[$x]% *}
 			e=${PL[$x]% *} s=${PL[$x]#* }
 			er=$(rate "$e" "$s")
 			TPUT_ROWS+=("libfuzzer${TAB}$x${TAB}$e${TAB}$s${TAB}$er${TAB}$ceil${TAB}$(ratio "$er" "$ceil")${TAB}")
 		done
+		[ "${T_MUT[$t]}" != none ] || continue
 		er=$(rate "${PL[$t]% *}" "${PL[$t]#* }")
 		se=$(rate "${PL[${t}_smart]% *}" "${PL[${t}_smart]#* }")
 		sr=$(ratio "$se" "$er")

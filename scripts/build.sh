@@ -19,7 +19,7 @@
 # and our own knobs:
 #   CHANFUZZ_TARGETS    targets to build (default: every target of
 #                       harness/targets.tsv)
-#   CHANFUZZ_SMART=1    also build <target>_smart, linked with the
+#   CHANFUZZ_SMART=1    also build <target>_smart (mutator kind not none), linked with the
 #                       structure-aware mutator (libFuzzer only)
 #   CHANFUZZ_LIBBSD     static | dynamic | auto (default auto: static when
 #                       libbsd.a exists, with libmd.a when that exists)
@@ -213,7 +213,7 @@ pids=()
 for t in "${targets[@]}"; do
 	build_target "$t" "$t" &
 	pids+=($!)
-	if [ "$smart" = 1 ]; then
+	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then
 		build_target "$t" "${t}_smart" "$ROOT/harness/cf_mutator.c" \
 			"$ROOT/harness/mutator_libfuzzer.c" &
 		pids+=($!)
@@ -246,7 +246,7 @@ install_extras() {
 }
 for t in "${targets[@]}"; do
 	install_extras "$t" "$t"
-	if [ "$smart" = 1 ]; then install_extras "$t" "${t}_smart"; fi
+	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then install_extras "$t" "${t}_smart"; fi
 done
 extra=
 if [ "$smart" = 1 ]; then extra=" (and their _smart variants)"; fi

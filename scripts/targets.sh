@@ -9,7 +9,7 @@
 #   T_SRC[t]       the target's source file in harness/
 #   T_INPUT[t]     chan, regex or another word (the input column)
 #   T_SENSOR[t]    its sensor build, empty for none
-#   T_MUT[t]       channel or regex (the mutator kind)
+#   T_MUT[t]       channel, regex or none (the mutator kind)
 #   T_DEFS[t]      further preprocessor flags, space-separated, or empty
 # and the function sensor_target BUILD (the target that runs BUILD, or
 # nothing). A malformed file is a message on stderr and a status of 1 from
@@ -44,9 +44,9 @@ targets_load() {
 			return 1
 		fi
 		case $mut in
-		channel | regex) ;;
+		channel | regex | none) ;;
 		*)
-			printf '%s: mutator %s is not channel or regex\n' "$where" "$mut" >&2
+			printf '%s: mutator %s is not channel, regex or none\n' "$where" "$mut" >&2
 			return 1
 			;;
 		esac

@@ -24,7 +24,9 @@ lf() { # lf BINARY CORPUS ARGS...: a libFuzzer run writing only under $TMP
 . scripts/targets.sh || exit 1
 for t in "${TARGETS[@]}"; do
 	[ "$t" != fuzz_interp_711 ] || continue
-	for v in "" _smart; do
+	vs=("" _smart)
+	[ "${T_MUT[$t]}" != none ] || vs=("")
+	for v in "${vs[@]}"; do
 		lf build/fuzz/$t$v corpus/$t -runs="$RUNS" -dict=harness/$t.dict
 		expect_rc 0 "$t$v -runs=$RUNS"
 		expect_err "Done $RUNS runs" "$t$v completed its runs"

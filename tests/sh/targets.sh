@@ -69,11 +69,12 @@ bad_list "bad source" "fuzz_b${T}../x.c${T}chan${T}-${T}channel${T}-" "not a pla
 bad_list "bad mutator" "fuzz_b${T}fuzz_b.c${T}chan${T}-${T}bytes${T}-" "mutator bytes"
 run load "$TMP/missing.tsv"
 expect_rc 1 "a missing list is refused"
-printf 'fuzz_a%sa.c%schan%s7.11%schannel%s-DX=1,-DY\nfuzz_b%sb.c%sregex%s-%sregex%s-\n' \
-	"$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" >"$TMP/good.tsv"
+printf 'fuzz_a%sa.c%schan%s7.11%schannel%s-DX=1,-DY\nfuzz_b%sb.c%sregex%s-%sregex%s-\nfuzz_c%sc.c%stext%s-%snone%s-\n' \
+	"$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" "$T" >"$TMP/good.tsv"
 run load "$TMP/good.tsv"
 expect_rc 0 "a good list loads"
 expect_out '^fuzz_a\|a\.c\|chan\|7\.11\|channel\|-DX=1 -DY$' "columns of a sensor target with defines"
 expect_out '^fuzz_b\|b\.c\|regex\|\|regex\|$' "columns of a target without sensor or defines"
+expect_out '^fuzz_c\|c\.c\|text\|\|none\|$' "columns of a target of another input kind, no mutator"
 expect_out '^chan: fuzz_a; sensors: 7\.11; 7\.11: fuzz_a$' "CHAN_TARGETS, SENSORS, sensor_target"
 finish targets

@@ -9,7 +9,7 @@ import re
 from chanfuzz import paths
 
 COLUMNS = ("name", "source", "input", "sensor", "mutator", "defines")
-MUTATORS = ("channel", "regex")
+MUTATORS = ("channel", "regex", "none")
 
 Target = collections.namedtuple("Target", COLUMNS)
 Target.__doc__ = """One fuzz target. sensor is None for none; defines is a
@@ -50,8 +50,8 @@ def parse(text, where="harness/targets.tsv"):
                 "%s: source %s or input %s is not a plain name" %
                 (at, source, input_))
         if mutator not in MUTATORS:
-            raise TargetListError("%s: mutator %s is not channel or regex" %
-                                  (at, mutator))
+            raise TargetListError(
+                "%s: mutator %s is not channel, regex or none" % (at, mutator))
         if sensor != "-" and sensor in sensors:
             raise TargetListError(
                 "%s: sensor build %s already has target %s" %

@@ -8,14 +8,16 @@ from chanfuzz import paths, targets
 GOOD = ("# comment\n"
         "fuzz_a\tfuzz_a.c\tchan\t-\tchannel\t-\n"
         "fuzz_b_711\tfuzz_b.c\tchan\t7.11\tchannel\t-DX=1,-DY\n"
-        "fuzz_c\tfuzz_c.c\tregex\t-\tregex\t-\n")
+        "fuzz_c\tfuzz_c.c\tregex\t-\tregex\t-\n"
+        "fuzz_d\tfuzz_d.c\ttext\t-\tnone\t-\n")
 
 
 class ParseTest(unittest.TestCase):
     def test_columns(self):
         ts = targets.parse(GOOD)
         self.assertEqual([t.name for t in ts], ["fuzz_a", "fuzz_b_711",
-                                                "fuzz_c"])
+                                                "fuzz_c", "fuzz_d"])
+        self.assertEqual(ts[3].mutator, "none")
         self.assertIsNone(ts[0].sensor)
         self.assertEqual(ts[1].sensor, "7.11")
         self.assertEqual(ts[1].defines, ("-DX=1", "-DY"))
