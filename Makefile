@@ -54,12 +54,26 @@ LIB_HDR := $(wildcard parsers/include/*.h parsers/src/*.h)
 H_HDR   := $(wildcard harness/*.h)
 TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 
-# Fuzz targets; fuzz_interp_<build> are fuzz_interp.c for one sensor build.
-TARGETS := fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 \
-           fuzz_regex fuzz_differential
-tsrc = harness/$(if $(filter fuzz_interp_%,$(1)),fuzz_interp,$(1)).c
-tdef = $(if $(filter fuzz_interp_%,$(1)),-DCF_H_BUILD='"$(subst fuzz_interp_7,7.,$(1))"') \
-       $(if $(filter fuzz_regex,$(1)),-DCF_MUT_KIND=CF_MUT_REGEX)
+# The fuzz targets: harness/targets.tsv, the one list (docs/HARNESS.md),
+# read once into one word per target, NAME:SOURCE:SENSOR:MUTATOR:DEFINES.
+# tsrc T is its source, tdef T its preprocessor flags: the sensor build it
+# runs (CF_H_BUILD), the mutator kind of its _smart build (CF_MUT_KIND)
+# and the list's own defines.
+comma   := ,
+TARGET_ROWS := $(shell awk -F'\t' '/^[a-z]/ { print $$1 ":" $$2 ":" $$4 ":" $$5 ":" $$6 }' harness/targets.tsv)
+TARGETS := $(foreach r,$(TARGET_ROWS),$(firstword $(subst :, ,$(r))))
+$(if $(TARGETS),,$(error harness/targets.tsv lists no targets))
+tcol = $(filter-out -,$(word $(2),$(subst :, ,$(filter $(1):%,$(TARGET_ROWS)))))
+tsrc = harness/$(call tcol,$(1),2)
+tdef = $(if $(call tcol,$(1),3),-DCF_H_BUILD='"$(call tcol,$(1),3)"') \
+       $(if $(filter regex,$(call tcol,$(1),4)),-DCF_MUT_KIND=CF_MUT_REGEX) \
+       $(subst $(comma), ,$(call tcol,$(1),5))
+# tsmart T: its _smart build, none for mutator kind none.
+tsmart = $(if $(filter none,$(call tcol,$(1),4)),,build/fuzz/$(1)_smart)
+# What a build of target T depends on: its source and build/tflags/T,
+# which holds its source and flags (a changed line in the list rebuilds
+# that target alone; the stamp is defined below).
+tdeps = $(call tsrc,$(1)) build/tflags/$(1)
 
 .PHONY: all test check corpus deps clean tests harness demo FORCE
 all: build/cftool build/asan/cftool build/guard/cftool
@@ -96,6 +110,7 @@ build/$(1)/libcfmodel.a: $(patsubst parsers/src/%.c,build/$(1)/obj/%.o,$(LIB_SRC
 	ar rcs $$@ $$(filter %.o,$$^)
 endef
 $(foreach v,plain asan guard asan-guard fuzz pic afl afl-asan cmplog,$(eval $(call libvariant,$(v))))
+$(foreach t,$(TARGETS),$(eval $(call stamp,build/tflags/$(t),$(filter $(t):%,$(TARGET_ROWS)))))
 
 define toolvariant
 build/$(1)/cftool: tools/cftool.c build/$(1)/libcfmodel.a $(LIB_HDR)
@@ -106,14 +121,14 @@ $(foreach v,plain asan guard,$(eval $(call toolvariant,$(v))))
 # Harness builds. $(1) = target.
 HSRC = harness/harness.c
 define target
-build/fuzz/$(1): $(call tsrc,$(1)) $(HSRC) build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/fuzz/$(1): $(call tdeps,$(1)) $(HSRC) build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) build/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/fuzz/$(1)_smart: $(call tsrc,$(1)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/fuzz/$(1)_smart: $(call tdeps,$(1)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) harness/cf_mutator.c \
 		harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/afl/$(1) build/afl-asan/$(1) build/cmplog/$(1): build/%/$(1): $(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/afl/$(1) build/afl-asan/$(1) build/cmplog/$(1): build/%/$(1): $(call tdeps,$(1)) $(HSRC) harness/afl_driver.c build/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call tdef,$(1)) $$(INC) -Iharness \
 		$(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/$$*/libcfmodel.a $$(LIBS) -o $$@
 endef
@@ -124,7 +139,7 @@ build/afl/cf_mutator.so: harness/mutator_afl.c harness/cf_mutator.c $(HSRC) buil
 	$(CC) $(STD) $(WARN) $(CFLAGS_pic) $(INC) -Iharness -shared $(filter %.c,$^) \
 		build/pic/libcfmodel.a $(LIBS) -o $@
 
-HARNESS := $(foreach t,$(TARGETS),build/fuzz/$(t) build/fuzz/$(t)_smart \
+HARNESS := $(foreach t,$(TARGETS),build/fuzz/$(t) $(call tsmart,$(t)) \
              build/afl/$(t) build/afl-asan/$(t) build/cmplog/$(t)) build/afl/cf_mutator.so
 harness: $(HARNESS)
 
@@ -186,7 +201,7 @@ clean:
 RP_VARIANTS := replay:asan replay-guard:asan-guard replay-plain:plain
 # $(1) = output folder, $(2) = library variant, $(3) = target
 define replaytarget
-build/$(1)/$(3): $(call tsrc,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/$(1)/$(3): $(call tdeps,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $$(@D)
 	$$(CC) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call tdef,$(3)) $$(INC) -Iharness \
 		$(call tsrc,$(3)) $(HSRC) harness/replay.c build/$(2)/libcfmodel.a $$(LIBS) -o $$@
@@ -228,57 +243,74 @@ ossfuzz:
 # BENCH_ARGS="--checkpoint bench/runs/<name>" keeps the run's state there,
 # to commit and resume from another clone (a run in several sittings).
 #
-# Benchmark builds only: each planted defect is a -DCF_BENCH_BUG_<NAME>
-# switch (parsers/src, bench/cf_bench.h), never set in a default build;
-# cf291 adds only the canary to the 7.11 build. Per defect B:
-#   build/bench/B/{fuzz,afl,cmplog}/<target>    CRC enforced
+# The bug zoo (docs/BENCH.md): bench/bugs/zoo.tsv lists the planted
+# defects, read once into one word per defect, NAME:TARGET. Each defect B is
+# bench/bugs/B.patch (the defect and its canaries), applied to a copy of
+# parsers/ at build time, never to parsers/ itself:
+#   build/bench/B/tree/parsers/                 the patched copy
+#   build/bench/B/{fuzz,afl,cmplog}/<target>    built from it, CRC enforced
 #   build/bench/B-nocrc/...                     -DCF_FUZZ_SKIP_CRC baseline
-# with <target> fuzz_interp_711 for cf291, fuzz_interp_716 otherwise (and
-# <target>_smart under fuzz/). build/bench/fuzz_noop and afl_noop are the
-# do-nothing targets (the ceiling); bench_tool counts well-formed mutations
-# and writes each defect's proof-of-concept input.
-BENCH_BUGS     := strref count re_range typeconf stack uaf cf291
+# with <target> the list's (and <target>_smart under fuzz/). `make check`
+# applies every patch to the tree with --dry-run (scripts/check-source.sh).
+# build/bench/fuzz_noop and afl_noop are the do-nothing targets (the
+# ceiling); bench_tool counts well-formed mutations and writes the
+# defects' proof-of-concept inputs.
+ZOO_ROWS       := $(shell awk -F'\t' '/^[a-z]/ { print $$1 ":" $$2 }' bench/bugs/zoo.tsv)
+BENCH_BUGS     := $(foreach r,$(ZOO_ROWS),$(firstword $(subst :, ,$(r))))
 BENCH_VARIANTS := $(BENCH_BUGS) $(addsuffix -nocrc,$(BENCH_BUGS))
-BENCH_UC_strref   := STRREF
-BENCH_UC_count    := COUNT
-BENCH_UC_re_range := RE_RANGE
-BENCH_UC_typeconf := TYPECONF
-BENCH_UC_stack    := STACK
-BENCH_UC_uaf      := UAF
-BENCH_UC_cf291    := CF291
-bench_bug = $(patsubst %-nocrc,%,$(1))
-bench_def = -DCF_BENCH_BUG_$(BENCH_UC_$(call bench_bug,$(1))) -Ibench \
-            $(if $(filter %-nocrc,$(1)),-DCF_FUZZ_SKIP_CRC)
-bench_tgt = $(if $(filter cf291,$(call bench_bug,$(1))),fuzz_interp_711,fuzz_interp_716)
+bench_bug  = $(patsubst %-nocrc,%,$(1))
+bench_def  = -Ibench $(if $(filter %-nocrc,$(1)),-DCF_FUZZ_SKIP_CRC)
+bench_tgt  = $(word 2,$(subst :, ,$(filter $(call bench_bug,$(1)):%,$(ZOO_ROWS))))
+bench_tree = build/bench/$(call bench_bug,$(1))/tree/parsers
+bench_inc  = -I$(call bench_tree,$(1))/include
+# --fuzz=0: a patch whose context no longer matches fails, it is not
+# applied somewhere near.
+BENCH_PATCH := patch -p1 --fuzz=0 --no-backup-if-mismatch --quiet --force
 
 # The canaries: plain compiler, no coverage instrumentation, no sanitizer.
 build/bench/cf_bench.o: bench/cf_bench.c bench/cf_bench.h build/plain/flags
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) -O2 -g -Ibench -c $< -o $@
 
+# $(1) = defect: the patched copy. cp -p keeps the times of the files the
+# patch leaves alone, so after a change elsewhere in parsers/ only what
+# changed is compiled again.
+define benchtree
+build/bench/$(1)/tree/.patched: bench/bugs/$(1).patch $(LIB_SRC) $(LIB_HDR)
+	@rm -rf build/bench/$(1)/tree build/bench/$(1)/tree.tmp
+	@mkdir -p build/bench/$(1)/tree.tmp
+	cp -pR parsers build/bench/$(1)/tree.tmp/
+	$(BENCH_PATCH) -d build/bench/$(1)/tree.tmp <bench/bugs/$(1).patch
+	@touch build/bench/$(1)/tree.tmp/.patched
+	@mv build/bench/$(1)/tree.tmp build/bench/$(1)/tree
+$(addprefix build/bench/$(1)/tree/,$(LIB_SRC) $(LIB_HDR)): build/bench/$(1)/tree/.patched ;
+endef
+$(foreach b,$(BENCH_BUGS),$(eval $(call benchtree,$(b))))
+
 # $(1) = variant, $(2) = engine (fuzz afl cmplog): its library.
 define benchlib
-$(call stamp,build/bench/$(1)/$(2)/flags,$(CC_$(2)) $(STD) $(WARN) $(CFLAGS_$(2)) $(call bench_def,$(1)) $(INC) $(LIB_SRC))
-build/bench/$(1)/$(2)/obj/%.o: parsers/src/%.c $(LIB_HDR) bench/cf_bench.h build/bench/$(1)/$(2)/flags
+$(call stamp,build/bench/$(1)/$(2)/flags,$(CC_$(2)) $(STD) $(WARN) $(CFLAGS_$(2)) $(call bench_def,$(1)) $(call bench_inc,$(1)) $(LIB_SRC))
+build/bench/$(1)/$(2)/obj/%.o: $(call bench_tree,$(1))/src/%.c $(addprefix build/bench/$(call bench_bug,$(1))/tree/,$(LIB_HDR)) bench/cf_bench.h build/bench/$(1)/$(2)/flags
 	@mkdir -p $$(@D)
-	$$(CC_$(2)) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call bench_def,$(1)) $$(INC) -Iparsers/src -c $$< -o $$@
+	$$(CC_$(2)) $$(STD) $$(WARN) $$(CFLAGS_$(2)) $(call bench_def,$(1)) $(call bench_inc,$(1)) -I$(call bench_tree,$(1))/src -c $$< -o $$@
 build/bench/$(1)/$(2)/libcfmodel.a: $(patsubst parsers/src/%.c,build/bench/$(1)/$(2)/obj/%.o,$(LIB_SRC)) build/bench/cf_bench.o build/bench/$(1)/$(2)/flags
 	@rm -f $$@
 	ar rcs $$@ $$(filter %.o,$$^)
 endef
 $(foreach v,$(BENCH_VARIANTS),$(foreach e,fuzz afl cmplog,$(eval $(call benchlib,$(v),$(e)))))
 
-# $(1) = variant, $(2) = target.
+# $(1) = variant, $(2) = target: the harness compiled against the patched
+# headers.
 define benchtarget
-build/bench/$(1)/fuzz/$(2): $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
-	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+build/bench/$(1)/fuzz/$(2): $(call tdeps,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/bench/$(1)/fuzz/$(2)_smart: $(call tsrc,$(2)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
-	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+build/bench/$(1)/fuzz/$(2)_smart: $(call tdeps,$(2)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) harness/cf_mutator.c \
 		harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2): $(call tsrc,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
-	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call bench_def,$(1)) $(call tdef,$(2)) $$(INC) -Iharness \
+build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2): $(call tdeps,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		$(call tsrc,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/$$*/libcfmodel.a $$(LIBS) -o $$@
 endef
 $(foreach v,$(BENCH_VARIANTS),$(eval $(call benchtarget,$(v),$(call bench_tgt,$(v)))))
@@ -288,9 +320,9 @@ $(foreach v,$(BENCH_VARIANTS),$(eval $(call benchtarget,$(v),$(call bench_tgt,$(
 build/bench/fuzz_noop: harness/fuzz_noop.c build/fuzz/flags
 	@mkdir -p $(@D)
 	$(CC_fuzz) $(STD) $(WARN) $(CFLAGS_fuzz) -fsanitize=fuzzer $< -o $@
-build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/flags
+build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/libcfmodel.a build/afl/flags
 	@mkdir -p $(@D)
-	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(filter %.c,$^) -o $@
+	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(INC) $(filter %.c,$^) build/afl/libcfmodel.a $(LIBS) -o $@
 build/bench/bench_tool: bench/bench_tool.c harness/cf_mutator.c $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_plain) $(INC) -Iharness $(filter %.c,$^) \
@@ -302,7 +334,7 @@ BENCH_BIN := $(foreach v,$(BENCH_VARIANTS),$(addprefix build/bench/$(v)/,\
              build/bench/fuzz_noop build/bench/afl_noop build/bench/bench_tool
 .PHONY: bench bench-quick bench-build
 bench-build: $(BENCH_BIN) $(foreach t,$(TARGETS),build/fuzz/$(t) \
-               build/fuzz/$(t)_smart build/afl/$(t)) build/afl/cf_mutator.so
+               $(call tsmart,$(t)) build/afl/$(t)) build/afl/cf_mutator.so
 BENCH_ARGS ?=
 bench: deps
 	@scripts/bench.sh $(BENCH_ARGS)
@@ -325,7 +357,7 @@ CC_coverage     = $(CC)
 CFLAGS_coverage := -O0 -g -fprofile-instr-generate -fcoverage-mapping $(FUZZDEF)
 $(eval $(call libvariant,coverage))
 define covtarget
-build/coverage/$(1): $(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/coverage/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/coverage/$(1): $(call tdeps,$(1)) $(HSRC) harness/afl_driver.c build/coverage/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $$(@D)
 	$$(CC_coverage) $$(STD) $$(WARN) $$(CFLAGS_coverage) $(call tdef,$(1)) $$(INC) -Iharness \
 		$(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/coverage/libcfmodel.a $$(LIBS) -o $$@

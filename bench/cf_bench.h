@@ -2,9 +2,10 @@
  * cf_bench.h - Magma-style canaries for the defects planted in benchmark
  * builds (docs/BENCH.md, "The bug zoo").
  *
- * Included only inside #ifdef CF_BENCH_BUG_<NAME> blocks of parsers/src:
- * no default build sees this header or links cf_bench.c. Each planted
- * defect calls
+ * Included only by the patched copies of parsers/ that the benchmark
+ * builds compile (bench/bugs/<name>.patch, applied under
+ * build/bench/<name>/tree/): no default build sees this header or links
+ * cf_bench.c. Each planted defect calls
  *
  *   cf_bench_reach(name, possible)  where its code runs; possible != 0
  *                                   when the bad condition could hold
@@ -47,6 +48,14 @@
 #endif
 #ifndef CF_BENCH_ASAN
 #define CF_BENCH_ASAN 0
+#endif
+
+/* 1 in guard builds (-DCF_GUARD), whose own check aborts on the CF-291
+ * read right after the canary. */
+#ifdef CF_GUARD
+#define CF_BENCH_GUARD 1
+#else
+#define CF_BENCH_GUARD 0
 #endif
 
 void cf_bench_reach(const char *name, int possible);

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cf_limits.h"
+#include "cf_mem.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #ifndef __AFL_FUZZ_TESTCASE_LEN
@@ -34,8 +37,10 @@ __AFL_FUZZ_INIT();
 #define CF_ASAN 0
 #endif
 
-/* As replay.c: inputs up to 64 MiB. */
-#define MAX_INPUT (64u << 20)
+/* As replay.c: inputs up to the allocation cap of cf_mem.h (16 MiB, 16
+ * times the largest file the model parses); one byte is kept for the
+ * probe that tells "too large" from "exactly the maximum". */
+#define MAX_INPUT (CF_MAX_ALLOC - 1u)
 
 /* Replay one file (or standard input) once. The whole input is read into
  * a buffer then shrunk to exactly its size, so that ASan sees a read one
@@ -66,7 +71,7 @@ replay(const char *path)
 			cap = cap == 0            ? 65536
 			    : cap * 2 > MAX_INPUT ? MAX_INPUT + 1u
 			                          : cap * 2;
-			if ((p = realloc(all, cap)) == NULL) {
+			if ((p = cf_mem_reallocarray(all, cap, 1)) == NULL) {
 				perror(path);
 				goto out;
 			}
@@ -80,16 +85,16 @@ replay(const char *path)
 		goto out;
 	}
 	/* Shrunk to the input's size: ASan then bounds the block there. */
-	if ((buf = realloc(all, n > 0 ? n : 1)) == NULL) {
+	if ((buf = cf_mem_reallocarray(all, n > 0 ? n : 1, 1)) == NULL) {
 		perror(path);
 		goto out;
 	}
 	all = NULL;
 	LLVMFuzzerTestOneInput(buf, n);
-	free(buf);
+	cf_mem_free(buf);
 	rc = 0;
 out:
-	free(all);
+	cf_mem_free(all);
 	fclose(f);
 	return rc;
 }
@@ -118,12 +123,12 @@ main(int argc, char **argv)
 			 * read past the input is reported here too (a malloc
 			 * and a copy, small beside AFL++'s round trip between
 			 * processes, about 28 us per execution here). */
-			uint8_t *copy = malloc(len > 0 ? (size_t)len : 1);
+			uint8_t *copy = cf_mem_alloc(len > 0 ? (size_t)len : 1);
 			if (copy == NULL)
 				abort();
 			memcpy(copy, buf, (size_t)len);
 			LLVMFuzzerTestOneInput(copy, (size_t)len);
-			free(copy);
+			cf_mem_free(copy);
 #else
 			LLVMFuzzerTestOneInput(buf, (size_t)len);
 #endif

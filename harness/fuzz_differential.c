@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 
+#include "cf_mem.h"
 #include "cf_val.h"
 #include "harness.h"
 
@@ -31,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cf_chan_parse(data, flen, &ch, NULL) != CF_OK)
 		return 0;
-	if ((rep = malloc(sizeof(*rep))) == NULL)
+	if ((rep = cf_mem_alloc(sizeof(*rep))) == NULL)
 		goto out;
 	cur = cf_val_check(ch, CF_VAL_CURRENT, rep);
 	v24 = cf_val_check(ch, CF_VAL_2024, rep);
@@ -53,12 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    cf_err_name(rc));
 		if (run.have_checked)
 			cf_h_fail("fuzz_differential",
-			    "content the %s validator accepts reads past the "
-			    "inputs of build %s (refused by its bounds check "
-			    "%llu times): build=%s template=%s instance=%u "
-			    "criterion=%u field=%u supplied=%u declared=%u "
-			    "op=%s "
-			    "oracle=%s",
+			    "content the %s validator accepts reads past the inputs of build %s (refused by its bounds check %llu times): build=%s template=%s instance=%u criterion=%u field=%u supplied=%u declared=%u op=%s oracle=%s",
 			    cur == CF_OK ? "current" : "2024", b->name,
 			    (unsigned long long)st.bounds_refused, b->name,
 			    r->tmpl->name, r->id, r->criterion, r->field,
@@ -66,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    run.oracle);
 	}
 out:
-	free(rep);
+	cf_mem_free(rep);
 	cf_chan_free(ch);
 	return 0;
 }

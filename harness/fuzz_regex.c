@@ -46,8 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * with -max_len over 1 MiB. */
 		if (r1 != CF_E_RE_SUBJECT || r2 != CF_E_RE_SUBJECT)
 			cf_h_fail("fuzz_regex",
-			    "subject of %zu bytes: %s / %s, want "
-			    "CF_E_RE_SUBJECT",
+			    "subject of %zu bytes: %s / %s, want CF_E_RE_SUBJECT",
 			    slen, cf_err_name(r1), cf_err_name(r2));
 		cf_re_free(first);
 		cf_re_free(longest);

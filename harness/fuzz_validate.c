@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "cf_mem.h"
 #include "cf_val.h"
 #include "harness.h"
 
@@ -21,8 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cf_chan_parse(data, cf_h_file_len(data, size), &ch, NULL) != CF_OK)
 		return 0;
-	r24 = malloc(sizeof(*r24));
-	rcur = malloc(sizeof(*rcur));
+	r24 = cf_mem_alloc(sizeof(*r24));
+	rcur = cf_mem_alloc(sizeof(*rcur));
 	if (r24 == NULL || rcur == NULL)
 		goto out;
 	v24 = cf_val_check(ch, CF_VAL_2024, r24);
@@ -40,8 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (vcur == CF_E_REJECTED) != (rcur->nproblems > 0))
 		cf_h_fail("fuzz_validate", "inconsistent report counts");
 out:
-	free(r24);
-	free(rcur);
+	cf_mem_free(r24);
+	cf_mem_free(rcur);
 	cf_chan_free(ch);
 	return 0;
 }

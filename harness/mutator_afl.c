@@ -39,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cf_mem.h"
 #include "cf_mutator.h"
 
 typedef struct afl_state afl_state_t; /* opaque: never dereferenced */
@@ -76,7 +77,7 @@ grow(uint8_t **p, size_t *cap, size_t need)
 
 	if (need <= *cap)
 		return 0;
-	if ((q = realloc(*p, need)) == NULL)
+	if ((q = cf_mem_reallocarray(*p, need, 1)) == NULL)
 		return -1;
 	*p = q;
 	*cap = need;
@@ -90,7 +91,7 @@ afl_custom_init(afl_state_t *afl, unsigned int seed)
 	cf_afl *st;
 
 	(void)afl;
-	if ((st = calloc(1, sizeof(*st))) == NULL)
+	if ((st = cf_mem_calloc(1, sizeof(*st))) == NULL)
 		goto fail;
 	st->kind = k != NULL && strcmp(k, "regex") == 0 ? CF_MUT_REGEX
 	                                                : CF_MUT_CHANNEL;
@@ -98,7 +99,7 @@ afl_custom_init(afl_state_t *afl, unsigned int seed)
 		goto fail;
 	return st;
 fail:
-	free(st);
+	cf_mem_free(st);
 	fprintf(stderr, "cf_mutator: afl_custom_init: out of memory\n");
 	return NULL;
 }
@@ -198,7 +199,7 @@ afl_custom_deinit(void *data)
 	if (st == NULL)
 		return;
 	cf_mut_free(st->m);
-	free(st->fuzz_buf);
-	free(st->post_buf);
-	free(st);
+	cf_mem_free(st->fuzz_buf);
+	cf_mem_free(st->post_buf);
+	cf_mem_free(st);
 }

@@ -50,6 +50,8 @@
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
 
+#include "cf_limits.h"
+#include "cf_mem.h"
 #include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -73,8 +75,9 @@ const char *__ubsan_default_options(void);
  * redirected to the report (it never ran the input). */
 #define RP_EXIT_UNREAD_CHILD 125
 #define RP_EXIT_NOREPORT 126
-/* Largest input read; the model itself stops at CF_MAX_FILE_SIZE. */
-#define RP_MAX_INPUT (64u << 20)
+/* Largest input read: the allocation cap of cf_mem.h (16 MiB); the model
+ * itself stops at CF_MAX_FILE_SIZE. */
+#define RP_MAX_INPUT CF_MAX_ALLOC
 #define RP_MAX_LINE 4096u
 
 /* Driver state for the alarm handler and the allocation hooks. */
@@ -156,8 +159,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s [-t SEC] [-M MB] FILE...\n"
-	    "       %s [-t SEC] [-M MB] -m MANIFEST [-o STATUS] [-d REPORTS] "
-	    "[-s SKIP]\n",
+	    "       %s [-t SEC] [-M MB] -m MANIFEST [-o STATUS] [-d REPORTS] [-s SKIP]\n",
 	    getprogname(), getprogname());
 	return RP_EXIT_USAGE;
 }
@@ -189,7 +191,7 @@ read_input(const char *path, uint8_t **data, size_t *size)
 		return EFBIG;
 	}
 	n = (size_t)st.st_size;
-	if ((buf = malloc(n > 0 ? n : 1)) == NULL) {
+	if ((buf = cf_mem_alloc(n > 0 ? n : 1)) == NULL) {
 		close(fd);
 		return ENOMEM;
 	}
@@ -200,7 +202,7 @@ read_input(const char *path, uint8_t **data, size_t *size)
 			continue;
 		if (r <= 0) {
 			err = r < 0 ? errno : EIO;
-			free(buf);
+			cf_mem_free(buf);
 			close(fd);
 			return err;
 		}
@@ -282,7 +284,7 @@ run_one(const char *path, unsigned timeout, const char *leak_report, int *err)
 	alarm(0);
 	m = rp.mallocs;
 	f = rp.frees;
-	free(data);
+	cf_mem_free(data);
 	return leak_check(m, f, leak_report) ? RP_EXIT_LEAK : 0;
 }
 
@@ -296,12 +298,24 @@ struct manifest {
 	size_t n, cap;
 };
 
+/* A copy of s from cf_mem_alloc (strdup(3) would use malloc). */
+static char *
+dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = cf_mem_alloc(n);
+
+	if (p != NULL)
+		memcpy(p, s, n);
+	return p;
+}
+
 static void
 manifest_free(struct manifest *mf)
 {
 	for (size_t i = 0; i < mf->n; i++)
-		free(mf->e[i].path);
-	free(mf->e);
+		cf_mem_free(mf->e[i].path);
+	cf_mem_free(mf->e);
 }
 
 static int
@@ -348,8 +362,7 @@ manifest_load(const char *path, struct manifest *mf)
 			fault = 1;
 		else {
 			fprintf(stderr,
-			    "%s: %s:%u: expectation '%s' is not clean or "
-			    "fault\n",
+			    "%s: %s:%u: expectation '%s' is not clean or fault\n",
 			    getprogname(), path, lineno, line);
 			rc = -1;
 			break;
@@ -357,7 +370,7 @@ manifest_load(const char *path, struct manifest *mf)
 		if (mf->n == mf->cap) {
 			size_t cap = mf->cap ? mf->cap * 2 : 64;
 			struct entry *e =
-			    reallocarray(mf->e, cap, sizeof(*mf->e));
+			    cf_mem_reallocarray(mf->e, cap, sizeof(*mf->e));
 
 			if (e == NULL) {
 				rc = -1;
@@ -366,7 +379,7 @@ manifest_load(const char *path, struct manifest *mf)
 			mf->e = e;
 			mf->cap = cap;
 		}
-		if ((mf->e[mf->n].path = strdup(tab + 1)) == NULL) {
+		if ((mf->e[mf->n].path = dup_str(tab + 1)) == NULL) {
 			rc = -1;
 			break;
 		}

@@ -175,7 +175,8 @@ md() {
 	if [ -s "$WORK/check.tsv" ]; then
 		echo "## Bug-zoo check"
 		echo
-		echo "Each benchmark build on its defect's proof-of-concept input (\`bench_tool poc\`):"
+		echo "Each benchmark build (its defect's patch, bench/bugs/) on each of its"
+		echo "proof-of-concept inputs (the pocs of bench/bugs/zoo.tsv, one row each):"
 		echo "faults with the expected report under libFuzzer + ASan and in the AFL++ guard"
 		echo "build; and runs its seed corpus without a fault. \`cf291-far\`: the CF-291 read at"
 		echo "field index 200, far past the inputs (the same build as \`cf291\`)."

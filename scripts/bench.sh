@@ -40,7 +40,8 @@
 #            lf-bytes lf-smart afl-smart, CRC on, 2 s libFuzzer and 8 s
 #            AFL++ windows (--afl-tput): < 5 minutes.
 # Configurations: lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart.
-# Defects: strref count re_range typeconf stack uaf cf291.
+# Defects: those of bench/bugs/zoo.tsv (strref count re_range typeconf
+# stack uaf cf291 at the time of writing); targets: harness/targets.tsv.
 #
 # Writes bench/results/<UTC date>[-quick].md and .json atomically (a
 # temporary file in the same folder, then mv) and prints their paths. The
@@ -95,11 +96,37 @@ usage() {
 	exit 0
 }
 
-ALL_BUGS="strref count re_range typeconf stack uaf cf291"
 ALL_CONFIGS="lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart"
 ALL_SECTIONS="check tput mutator ttb regress scaling"
-TARGETS="fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex fuzz_differential"
 BASE_CONFIG=lf-bytes
+# The fuzz targets (TARGETS, T_INPUT: harness/targets.tsv).
+# shellcheck source=scripts/targets.sh
+. scripts/targets.sh || exit 1
+# The bug zoo: bench/bugs/zoo.tsv, one line per planted defect (its target,
+# depth, proof-of-concept inputs and the report its fault gives).
+ZOO=bench/bugs/zoo.tsv
+ALL_BUGS=''
+declare -A BUG_TARGET=() BUG_DEPTH=() BUG_POCS=() BUG_SIG=()
+zoo_load() {
+	local n=0 name tgt depth pocs report
+	[ -r "$ZOO" ] || die "$ZOO: cannot read the bug zoo"
+	while IFS=$'\t' read -r name tgt depth pocs report || [ -n "$name" ]; do
+		n=$((n + 1))
+		case $name in '' | '#'*) continue ;; esac
+		if ! [[ $name =~ ^[a-z][a-z0-9_]*$ ]] || [ -n "${BUG_TARGET[$name]:-}" ]; then
+			die "$ZOO:$n: defect name '$name' is not [a-z][a-z0-9_]* or is given twice"
+		fi
+		[ -n "${T_SRC[$tgt]:-}" ] || die "$ZOO:$n: $name: '$tgt' is not a fuzz target (harness/targets.tsv)"
+		[[ $depth =~ ^[1-9]$ ]] || die "$ZOO:$n: $name: depth '$depth' is not 1 to 9"
+		[[ $pocs =~ ^[a-z0-9_-]+(,[a-z0-9_-]+)*$ ]] || die "$ZOO:$n: $name: pocs '$pocs' is not a list of names"
+		[ -n "$report" ] || die "$ZOO:$n: $name: no report pattern"
+		[ -f "bench/bugs/$name.patch" ] || die "$ZOO:$n: $name: no bench/bugs/$name.patch"
+		ALL_BUGS+="${ALL_BUGS:+ }$name"
+		BUG_TARGET[$name]=$tgt BUG_DEPTH[$name]=$depth BUG_POCS[$name]=${pocs//,/ } BUG_SIG[$name]=$report
+	done <"$ZOO"
+	[ -n "$ALL_BUGS" ] || die "$ZOO: no defects"
+}
+zoo_load
 
 quick=0 keep=0 build=1
 trials='' cap='' tput='' afl_tput='' bugs='' configs='' crc='' only='' offcfg=''
@@ -341,26 +368,29 @@ trap 'note interrupted; exit 130' INT TERM
 bug_variant() { # bug crc -> build/bench/ folder name
 	if [ "$2" = off ]; then echo "$1-nocrc"; else echo "$1"; fi
 }
-bug_target() { if [ "$1" = cf291 ]; then echo fuzz_interp_711; else echo fuzz_interp_716; fi; }
+bug_target() { echo "${BUG_TARGET[$1]}"; }
 # What the fault report of each planted defect says (ERE). An AFL++ crash
 # is replayed with the guard build: a stack overflow shows as exit=139.
-bug_sig() {
-	case $1 in
-	strref | count | typeconf) echo "chanfuzz-bench: triggered $1" ;;
-	re_range) echo 'index 256 out of bounds|global-buffer-overflow|chanfuzz-bench: triggered re_range' ;;
-	stack) echo 'stack-overflow|exit=139' ;;
-	uaf) echo 'heap-use-after-free|chanfuzz-bench: triggered uaf' ;;
-	cf291) echo 'chanfuzz-guard: out-of-bounds input read|heap-buffer-overflow|chanfuzz-bench: triggered cf291' ;;
-	esac
+bug_sig() { echo "${BUG_SIG[$1]}"; }
+# How deep the defect sits (docs/BENCH.md, "The bug zoo").
+bug_depth() { echo "${BUG_DEPTH[$1]}"; }
+# The deepest defect (the first of the deepest in the list).
+DEEPEST=''
+for b in $ALL_BUGS; do
+	[ -n "$DEEPEST" ] && [ "${BUG_DEPTH[$b]}" -le "${BUG_DEPTH[$DEEPEST]}" ] || DEEPEST=$b
+done
+# make_poc POC FILE: write the proof-of-concept input POC (zoo.tsv's pocs
+# column): bench/bugs/POC.cft compiled by cftool, bench/bugs/POC.poc as it
+# is, or else what bench_tool makes.
+make_poc() {
+	if [ -f "bench/bugs/$1.cft" ]; then
+		build/cftool asm "bench/bugs/$1.cft" -o "$2"
+	elif [ -f "bench/bugs/$1.poc" ]; then
+		cp -- "bench/bugs/$1.poc" "$2"
+	else
+		build/bench/bench_tool poc "$1" "$2"
+	fi
 }
-# Where the defect sits and how deep (docs/BENCH.md, "The bug zoo").
-bug_depth() {
-	case $1 in
-	count) echo 2 ;; strref) echo 3 ;; uaf) echo 4 ;;
-	re_range | stack) echo 5 ;; cf291) echo 6 ;; typeconf) echo 7 ;;
-	esac
-}
-DEEPEST=typeconf
 
 export ASAN_OPTIONS=detect_leaks=0:symbolize=0:handle_abort=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=0
@@ -378,8 +408,9 @@ note "mode $mode; work folder $WORK; load $LOAD_START"
 need=()
 if want tput; then
 	need+=(build/bench/fuzz_noop build/bench/afl_noop)
-	for t in $TARGETS; do
-		need+=("build/fuzz/$t" "build/fuzz/${t}_smart" "build/afl/$t")
+	for t in "${TARGETS[@]}"; do
+		need+=("build/fuzz/$t" "build/afl/$t")
+		[ "${T_MUT[$t]}" = none ] || need+=("build/fuzz/${t}_smart")
 	done
 fi
 if want mutator || want check; then need+=(build/bench/bench_tool); fi
@@ -409,7 +440,7 @@ if want check; then need_zoo "$ALL_BUGS" "on off" fuzz afl; fi
 # The replay builds of `make regress` (crash pipeline), when the tree has
 # them: built here, so that the regress section times the replay only.
 if want regress && [ -x scripts/regress.sh ] && grep -q '^replay:' Makefile; then
-	for t in $TARGETS; do need+=("build/replay/$t"); done
+	for t in "${TARGETS[@]}"; do need+=("build/replay/$t"); done
 fi
 if [ "$build" = 1 ]; then
 	T_BUILD=$(now)
@@ -435,16 +466,18 @@ note "benchmarks start; load $PART_LOAD"
 alive
 
 # Seeds: a snapshot of the compiled seeds only (corpus/<t>/ may also hold
-# what someone's fuzzer saved there).
+# what someone's fuzzer saved there): the files `make corpus` writes for
+# the target's input kind (harness/targets.tsv), or every file of a
+# target whose seeds are committed as they are.
 SEEDS=$WORK/seeds
-for t in $TARGETS; do
+for t in "${TARGETS[@]}"; do
 	[ -z "$resume" ] || [ ! -d "$SEEDS/$t" ] || continue
 	mkdir -p "$SEEDS/$t"
-	if [ "$t" = fuzz_regex ]; then
-		cp "corpus/$t"/regex-*.bin "$SEEDS/$t/"
-	else
-		cp "corpus/$t"/*.cf "$SEEDS/$t/"
-	fi
+	case ${T_INPUT[$t]} in
+	chan) cp "corpus/$t"/*.cf "$SEEDS/$t/" ;;
+	regex) cp "corpus/$t"/regex-*.bin "$SEEDS/$t/" ;;
+	*) find "corpus/$t" -maxdepth 1 -type f ! -name '.*' -exec cp -t "$SEEDS/$t/" -- {} + ;;
+	esac
 done
 
 # Which core: the least busy one now (idle time over 0.5 s), unless only
@@ -464,40 +497,41 @@ idle_core() {
 CHECK_ROWS=()
 check_zoo() {
 	local p b c v t poc log rc sig ok_poc ok_afl ok_seed
-	local -A seeds_ok=() # build -> its seeds' verdict (cf291-far: the cf291 build's)
-	note "check: every planted defect faults on its input, seeds run clean"
-	for p in $ALL_BUGS cf291-far; do
-		b=${p%-far}
-		poc=$WORK/check/$p.cf
-		mkdir -p "$WORK/check"
-		build/bench/bench_tool poc "$p" "$poc" || die "check: no input for $p"
+	local -A seeds_ok=() # build -> its seeds' verdict (run once per build)
+	note "check: every planted defect faults on its inputs, seeds run clean"
+	mkdir -p "$WORK/check"
+	for b in $ALL_BUGS; do
 		sig=$(bug_sig "$b")
-		for c in on off; do
-			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
-			log=$WORK/check/$v${p#"$b"}.lf.log
-			rc=0
-			timeout 60 "build/bench/$v/fuzz/$t" -runs=1 \
-				-artifact_prefix="$WORK/check/" "$poc" >"$log" 2>&1 || rc=$?
-			ok_poc=no
-			[ "$rc" != 0 ] && grep -Eq "$sig" "$log" && ok_poc=yes
-			rc=0
-			{ timeout 60 "build/bench/$v/afl/$t" "$poc" >"$log.afl" 2>&1; } 2>/dev/null || rc=$?
-			echo "exit=$rc" >>"$log.afl"
-			ok_afl=no
-			[ "$rc" != 0 ] && grep -Eq "$sig" "$log.afl" && ok_afl=yes
-			if [ -z "${seeds_ok[$v]:-}" ]; then
+		for p in ${BUG_POCS[$b]}; do
+			poc=$WORK/check/$p.cf
+			make_poc "$p" "$poc" || die "check: no input $p for $b"
+			for c in on off; do
+				v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
+				log=$WORK/check/$v.$p.lf.log
 				rc=0
-				timeout 120 "build/bench/$v/fuzz/$t" -runs=0 \
-					-artifact_prefix="$WORK/check/" "$SEEDS/$t" >"$log.seeds" 2>&1 || rc=$?
-				seeds_ok[$v]=no
-				[ "$rc" = 0 ] && seeds_ok[$v]=yes
-			fi
-			ok_seed=${seeds_ok[$v]}
-			CHECK_ROWS+=("$p${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
-			if [ "$ok_poc$ok_afl$ok_seed" != yesyesyes ]; then
-				tail -n 5 "$log" "$log.afl" "$log.seeds" >&2
-				die "check: $v: fault on its input libFuzzer=$ok_poc AFL++=$ok_afl, seeds clean=$ok_seed"
-			fi
+				timeout 60 "build/bench/$v/fuzz/$t" -runs=1 \
+					-artifact_prefix="$WORK/check/" "$poc" >"$log" 2>&1 || rc=$?
+				ok_poc=no
+				[ "$rc" != 0 ] && grep -Eq "$sig" "$log" && ok_poc=yes
+				rc=0
+				{ timeout 60 "build/bench/$v/afl/$t" "$poc" >"$log.afl" 2>&1; } 2>/dev/null || rc=$?
+				echo "exit=$rc" >>"$log.afl"
+				ok_afl=no
+				[ "$rc" != 0 ] && grep -Eq "$sig" "$log.afl" && ok_afl=yes
+				if [ -z "${seeds_ok[$v]:-}" ]; then
+					rc=0
+					timeout 120 "build/bench/$v/fuzz/$t" -runs=0 \
+						-artifact_prefix="$WORK/check/" "$SEEDS/$t" >"$WORK/check/$v.seeds.log" 2>&1 || rc=$?
+					seeds_ok[$v]=no
+					[ "$rc" = 0 ] && seeds_ok[$v]=yes
+				fi
+				ok_seed=${seeds_ok[$v]}
+				CHECK_ROWS+=("$p${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
+				if [ "$ok_poc$ok_afl$ok_seed" != yesyesyes ]; then
+					tail -n 5 "$log" "$log.afl" "$WORK/check/$v.seeds.log" >&2
+					die "check: $v: fault on its input $p libFuzzer=$ok_poc AFL++=$ok_afl, seeds clean=$ok_seed"
+				fi
+			done
 		done
 	done
 }
@@ -562,9 +596,11 @@ throughput() {
 	note "throughput: libFuzzer, ${tput}s windows on core $cpu"
 	r1=$(lf_run build/bench/fuzz_noop "$SEEDS/fuzz_interp_716" "$tput" "$cpu")
 	declare -A PL
-	for t in $TARGETS; do
+	for t in "${TARGETS[@]}"; do
 		x=$(lf_run "build/fuzz/$t" "$SEEDS/$t" "$tput" "$cpu")
 		PL[$t]=$x
+		# a target without a structure-aware mutator has no _smart twin
+		[ "${T_MUT[$t]}" != none ] || continue
 		x=$(lf_run "build/fuzz/${t}_smart" "$SEEDS/$t" "$tput" "$cpu")
 		PL[${t}_smart]=$x
 		x=$(lf_replay "build/fuzz/$t" "${x##* }/corpus" "$cpu")
@@ -576,13 +612,15 @@ throughput() {
 	n1=$(rate "${r1% *}" "${r1#* }") n2=$(rate "${r2% *}" "${r2#* }")
 	ceil=$(awk -v a="$n1" -v b="$n2" 'BEGIN { printf "%.0f", (a + b) / 2 }')
 	TPUT_ROWS+=("libfuzzer${TAB}fuzz_noop${TAB}$(( ${r1% *} + ${r2% *} ))${TAB}$(awk -v a="${r1#* }" -v b="${r2#* }" 'BEGIN { print a + b }')${TAB}$ceil${TAB}$ceil${TAB}1.000${TAB}before $n1, after $n2")
-	for t in $TARGETS; do
+	for t in "${TARGETS[@]}"; do
 		for x in "$t" "${t}_smart"; do
+			[ -n "${PL[$x]:-}" ] || continue
 			PL[$x]=${PL[$x]% *}
 			e=${PL[$x]% *} s=${PL[$x]#* }
 			er=$(rate "$e" "$s")
 			TPUT_ROWS+=("libfuzzer${TAB}$x${TAB}$e${TAB}$s${TAB}$er${TAB}$ceil${TAB}$(ratio "$er" "$ceil")${TAB}")
 		done
+		[ "${T_MUT[$t]}" != none ] || continue
 		er=$(rate "${PL[$t]% *}" "${PL[$t]#* }")
 		se=$(rate "${PL[${t}_smart]% *}" "${PL[${t}_smart]#* }")
 		sr=$(ratio "$se" "$er")
@@ -595,7 +633,7 @@ throughput() {
 		fi
 		SMART_ROWS+=("$t${TAB}$er${TAB}$se${TAB}$sr${TAB}$rp${TAB}$rr")
 	done
-	local afl_targets=$TARGETS
+	local afl_targets="${TARGETS[*]}"
 	[ "$quick" = 1 ] && afl_targets="fuzz_interp_716"
 	cpu=$(idle_core)
 	note "throughput: AFL++ persistent, ${afl_tput}s windows on core $cpu"

@@ -17,8 +17,9 @@
 #   WORK                scratch space for objects (default: a temporary
 #                       folder; removed at the end either way)
 # and our own knobs:
-#   CHANFUZZ_TARGETS    targets to build (default: all six)
-#   CHANFUZZ_SMART=1    also build <target>_smart, linked with the
+#   CHANFUZZ_TARGETS    targets to build (default: every target of
+#                       harness/targets.tsv)
+#   CHANFUZZ_SMART=1    also build <target>_smart (mutator kind not none), linked with the
 #                       structure-aware mutator (libFuzzer only)
 #   CHANFUZZ_LIBBSD     static | dynamic | auto (default auto: static when
 #                       libbsd.a exists, with libmd.a when that exists)
@@ -34,8 +35,6 @@ die() {
 	exit 1
 }
 log() { echo "$me: $*"; }
-
-ALL_TARGETS="fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex fuzz_differential"
 
 # ---- environment ------------------------------------------------------------
 [ -n "${OUT:-}" ] || die "OUT is not set: the output folder (OSS-Fuzz sets OUT=/out)"
@@ -58,6 +57,12 @@ case "$OUT/" in
 	die "OUT=$OUT is inside the source tree"
 	;;
 esac
+
+# The targets: the checkout's harness/targets.tsv (TARGETS, T_SRC,
+# T_SENSOR, T_MUT, T_DEFS), read by the checkout's scripts/targets.sh.
+# shellcheck source=scripts/targets.sh
+. "$ROOT/scripts/targets.sh" || die "$ROOT/harness/targets.tsv: cannot read the target list"
+ALL_TARGETS=${TARGETS[*]}
 
 CC=${CC:-clang}
 command -v "${CC%% *}" >/dev/null 2>&1 || die "CC=$CC not found"
@@ -175,31 +180,27 @@ rm -f "$B/libcfmodel.a"
 log "library: ${#objs[@]} objects"
 
 # ---- targets -----------------------------------------------------------------
-# tsrc T: the target's source; tdef T: its defines (as the Makefile's).
-tsrc() {
-	case $1 in
-	fuzz_interp_*) echo "$ROOT/harness/fuzz_interp.c" ;;
-	*) echo "$ROOT/harness/$1.c" ;;
-	esac
-}
-tdef() {
-	case $1 in
-	fuzz_interp_7*) echo "-DCF_H_BUILD=\"7.${1#fuzz_interp_7}\"" ;;
-	fuzz_regex) echo "-DCF_MUT_KIND=CF_MUT_REGEX" ;;
-	esac
+# tsrc T: the target's source; tdefs T: its defines, one per line (as the
+# Makefile's: the sensor build it runs, the mutator kind, the list's own).
+tsrc() { echo "$ROOT/harness/${T_SRC[$1]}"; }
+tdefs() {
+	local d
+	[ -z "${T_SENSOR[$1]}" ] || echo "-DCF_H_BUILD=\"${T_SENSOR[$1]}\""
+	[ "${T_MUT[$1]}" != regex ] || echo "-DCF_MUT_KIND=CF_MUT_REGEX"
+	for d in ${T_DEFS[$1]}; do echo "$d"; done
 }
 
 # build_target T NAME EXTRA_SOURCES...: compile and link $OUT/NAME.
 build_target() {
-	local t=$1 name=$2 d s o def
+	local t=$1 name=$2 d s o defs=()
 	shift 2
 	d=$B/$name
 	mkdir -p "$d"
-	def=$(tdef "$t")
+	mapfile -t defs < <(tdefs "$t")
 	local tobjs=()
 	for s in "$(tsrc "$t")" "$ROOT/harness/harness.c" "$@"; do
 		o=$d/$(basename "$s" .c).o
-		"$CC" "${std[@]}" "${user_cflags[@]}" ${def:+"$def"} "${inc[@]}" -I"$ROOT/harness" \
+		"$CC" "${std[@]}" "${user_cflags[@]}" "${defs[@]+"${defs[@]}"}" "${inc[@]}" -I"$ROOT/harness" \
 			-c "$s" -o "$o" || return 1
 		tobjs+=("$o")
 	done
@@ -212,7 +213,7 @@ pids=()
 for t in "${targets[@]}"; do
 	build_target "$t" "$t" &
 	pids+=($!)
-	if [ "$smart" = 1 ]; then
+	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then
 		build_target "$t" "${t}_smart" "$ROOT/harness/cf_mutator.c" \
 			"$ROOT/harness/mutator_libfuzzer.c" &
 		pids+=($!)
@@ -245,7 +246,7 @@ install_extras() {
 }
 for t in "${targets[@]}"; do
 	install_extras "$t" "$t"
-	if [ "$smart" = 1 ]; then install_extras "$t" "${t}_smart"; fi
+	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then install_extras "$t" "${t}_smart"; fi
 done
 extra=
 if [ "$smart" = 1 ]; then extra=" (and their _smart variants)"; fi

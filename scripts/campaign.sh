@@ -89,7 +89,8 @@ set -Eeuo pipefail
 trap 'rc=$?; printf "%s: line %s: %s failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
 export LC_ALL=C TZ=UTC
 PROG=campaign.sh
-# ROOT, TARGETS (all of them), die, warn, contains, now_iso
+# ROOT, TARGETS (all of them) and T_MUT (harness/targets.tsv), die, warn,
+# contains, now_iso
 # shellcheck source=scripts/crash-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/crash-lib.sh"
 ALL_TARGETS=("${TARGETS[@]}")
@@ -600,7 +601,8 @@ register_pid() { # PID KIND T ROLE
 }
 
 # Runs are numbered per target (their logs: OUT/lf/<t>/logs/NNNNN-VARIANT.log);
-# odd runs use the _smart build, even ones the plain build.
+# odd runs use the _smart build, even ones the plain build (every run the
+# plain one for a target without a structure-aware mutator: mutator none).
 declare -A LF_SEQ=()
 
 start_lf() { # SLOT
@@ -617,7 +619,7 @@ start_lf() { # SLOT
 	n=$((LF_SEQ[$t] + 1))
 	LF_SEQ[$t]=$n
 	v=plain
-	[ $((n % 2)) = 0 ] || v=smart
+	[ $((n % 2)) = 0 ] || [ "${T_MUT[$t]}" = none ] || v=smart
 	bin=$ROOT/build/fuzz/$t
 	[ "$v" = plain ] || bin=${bin}_smart
 	log=$OUT/lf/$t/logs/$(printf '%05d' "$n")-$v.log
@@ -657,10 +659,14 @@ start_afl() { # SLOT
 		AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 		AFL_TRY_AFFINITY=1 AFL_AUTORESUME=1 AFL_SYNC_TIME=1 AFL_IMPORT_FIRST=1
 		AFL_SKIP_CRASHES=1 AFL_CMPLOG_ONLY_NEW=1 AFL_FAST_CAL=1
-		AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so"
 		ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:handle_abort=1
 		UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:report_error_type=1:symbolize=0)
-	[ "$t" != fuzz_regex ] || envs+=(CF_MUT_KIND=regex)
+	# The custom mutator and its input kind: harness/targets.tsv's mutator
+	# column (none: AFL++'s own mutations only).
+	if [ "${T_MUT[$t]}" != none ]; then
+		envs+=(AFL_CUSTOM_MUTATOR_LIBRARY="$ROOT/build/afl/cf_mutator.so"
+			CF_MUT_KIND="${T_MUT[$t]}")
+	fi
 	case $role in
 	main) args+=(-x "$ROOT/harness/$t.dict") ;;
 	cmplog) args+=(-x "$ROOT/harness/$t.dict" -c "$ROOT/build/cmplog/$t" -l 2AT) ;;
@@ -699,6 +705,10 @@ next_afl_role() { # T: sets NEXT_ROLE, the next AFL++ role of T in this slice
 		NEXT_ROLE=${AFL_ROLES[$k]}
 	else
 		NEXT_ROLE=s$k
+	fi
+	# no custom mutator (mutator none): no smart instance either
+	if [ "$NEXT_ROLE" = smart ] && [ "${T_MUT[$1]}" = none ]; then
+		next_afl_role "$1"
 	fi
 }
 

@@ -3,17 +3,21 @@
 #
 #   1. every corpus/src/NAME.cft is compiled with `cftool asm` into
 #      build/corpus/NAME.cf (the tests use these);
-#   2. corpus/<target>/ is filled for each fuzz target:
-#        channel targets (fuzz_parse fuzz_validate fuzz_interp_711
+#   2. corpus/<target>/ is filled for each fuzz target of
+#      harness/targets.tsv, by its input column:
+#        chan targets (fuzz_parse fuzz_validate fuzz_interp_711
 #        fuzz_interp_716 fuzz_differential) get NAME.cf, except that
 #          - a `# targets: t1 t2 ...` line in the .cft limits the seed to
 #            those targets;
-#          - the interpreter targets never get cf291-nonwildcard (it reads
-#            past 7.11's input array at once) nor any seed marked
-#            `# expect: rejected-by-current`;
-#        fuzz_regex gets regex-NNN.bin for the N-th seed line of
-#        corpus/src/regex.seeds (FLAGS<TAB>PATTERN<TAB>SUBJECT, printf %b
-#        escapes): [flags][pattern length][pattern][subject].
+#          - the targets that run one sensor build (the sensor column)
+#            never get cf291-nonwildcard (it reads past 7.11's input array
+#            at once) nor any seed marked `# expect: rejected-by-current`;
+#        regex targets (fuzz_regex) get regex-NNN.bin for the N-th seed
+#        line of corpus/src/regex.seeds (FLAGS<TAB>PATTERN<TAB>SUBJECT,
+#        printf %b escapes): [flags][pattern length][pattern][subject];
+#        text targets (fuzz_asm) get every corpus/src/NAME.cft as it is;
+#        a target of any other input kind keeps the seeds committed in
+#        corpus/<target>/ as they are (counted, never touched).
 #
 # Idempotent: a file is rewritten only when its bytes change, always through
 # a temporary file in the same directory and mv. Files this script owns
@@ -33,12 +37,18 @@ OUT=build/corpus
 SEEDS=$SRC/regex.seeds
 # printf %b stops at \c: an unescaped one (an even run of backslashes before).
 ENDS_B='(^|[^\\])(\\\\)*\\c'
-CHAN_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716
-    fuzz_differential)
-INTERP_TARGETS=(fuzz_interp_711 fuzz_interp_716)
 NO_INTERP=(cf291-nonwildcard)
-ALL_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716
-    fuzz_regex fuzz_differential)
+# The targets (harness/targets.tsv): TARGETS, CHAN_TARGETS, T_INPUT,
+# T_SENSOR.
+# shellcheck source=scripts/targets.sh
+. scripts/targets.sh || exit 1
+INTERP_TARGETS=() REGEX_TARGETS=() TEXT_TARGETS=()
+for t in "${TARGETS[@]}"; do
+	[ -z "${T_SENSOR[$t]}" ] || INTERP_TARGETS+=("$t")
+	[ "${T_INPUT[$t]}" != regex ] || REGEX_TARGETS+=("$t")
+	[ "${T_INPUT[$t]}" != text ] || TEXT_TARGETS+=("$t")
+done
+ALL_TARGETS=("${TARGETS[@]}")
 
 die() {
 	printf 'corpus.sh: %s\n' "$*" >&2
@@ -169,6 +179,11 @@ for src in "${cfts[@]}"; do
 		    warn "$src is rejected by the current validator but not marked"
 	fi
 
+	# text targets (fuzz_asm) get the source itself, whatever it holds
+	for tg in "${TEXT_TARGETS[@]+"${TEXT_TARGETS[@]}"}"; do
+		install_copy "$src" "corpus/$tg" "$name.cft"
+		note "$tg" "$STATE" "$name.cft"
+	done
 	for tg in "${wanted[@]}"; do
 		if contains "$tg" "${INTERP_TARGETS[@]}" &&
 		    { [ $rejected -eq 1 ] || contains "$name" "${NO_INTERP[@]}"; }; then
@@ -180,7 +195,9 @@ for src in "${cfts[@]}"; do
 done
 
 # --- regex seeds -----------------------------------------------------------
-if [ -f "$SEEDS" ]; then
+if [ ${#REGEX_TARGETS[@]} = 0 ]; then
+	: # no target takes them
+elif [ -f "$SEEDS" ]; then
 	n=0 lineno=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
@@ -200,24 +217,28 @@ if [ -f "$SEEDS" ]; then
 		n=$((n + 1))
 		[ $n -le 999 ] || die "$where: more than 999 regex seeds"
 		name=$(printf 'regex-%03d.bin' "$n")
-		mktemp_in corpus/fuzz_regex "$name.pat"
+		mktemp_in "$OUT" "$name.pat"
 		patf=$TMP
 		printf '%b' "$pat" >"$patf"
 		plen=$(wc -c <"$patf")
 		plen=$((plen + 0))
 		[ "$plen" -le 255 ] || die "$where: pattern is $plen bytes (max 255)"
-		mktemp_in corpus/fuzz_regex "$name"
+		mktemp_in "$OUT" "$name"
 		{
 			printf '%b' "\\x$(printf %02x "$flags")\\x$(printf %02x "$plen")"
 			cat -- "$patf"
 			printf '%b' "$subj"
 		} >"$TMP"
 		rm -f -- "$patf"
-		commit "$TMP" "corpus/fuzz_regex/$name"
-		note fuzz_regex "$STATE" "$name"
+		seed=$TMP
+		for tg in "${REGEX_TARGETS[@]}"; do
+			install_copy "$seed" "corpus/$tg" "$name"
+			note "$tg" "$STATE" "$name"
+		done
+		rm -f -- "$seed"
 	done <"$SEEDS"
 else
-	warn "$SEEDS missing: fuzz_regex gets no seeds"
+	warn "$SEEDS missing: ${REGEX_TARGETS[*]} get no seeds"
 fi
 
 # --- stale files and summary -----------------------------------------------
@@ -226,6 +247,14 @@ printf 'build/corpus: %d channel files (%d new, %d updated)\n' \
 for tg in "${ALL_TARGETS[@]}"; do
 	dir=corpus/$tg
 	removed=0 others=0 count=0
+	case ${T_INPUT[$tg]} in
+	chan | regex | text) ;;
+	*)
+		count=$(find "$dir" -maxdepth 1 -type f ! -name '.*' | wc -l)
+		printf 'corpus/%s: %d seeds (committed as they are)\n' "$tg" "$count"
+		continue
+		;;
+	esac
 	shopt -s nullglob dotglob
 	for f in "$dir"/*; do
 		b=$(basename "$f")
@@ -234,7 +263,7 @@ for tg in "${ALL_TARGETS[@]}"; do
 			# left by an interrupted run of this script
 			rm -f -- "$f"
 			;;
-		*.cf | regex-*.bin)
+		*.cf | *.cft | regex-*.bin)
 			if grep -qxF -- "$b" <<<"${EXPECT[$tg]}"; then
 				count=$((count + 1))
 			else

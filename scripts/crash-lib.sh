@@ -12,14 +12,11 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SIGNATURE=$ROOT/scripts/signature.sh
-TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex
-    fuzz_differential)
-# Targets whose input starts with a channel file (docs/HARNESS.md).
-CHAN_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716
-    fuzz_differential)
-# Sensor builds and their interpreter targets.
-SENSORS=(7.11 7.16)
-sensor_target() { echo "fuzz_interp_${1//./}"; }
+# The fuzz targets (harness/targets.tsv): TARGETS, CHAN_TARGETS (input
+# starts with a channel file), SENSORS (the sensor builds that have an
+# interpreter target) and sensor_target BUILD.
+# shellcheck source=scripts/targets.sh
+. "$ROOT/scripts/targets.sh" || exit 2
 
 REPLAY_DIR=${CF_REPLAY_DIR:-$ROOT/build/replay}
 GUARD_DIR=${CF_GUARD_DIR:-$ROOT/build/replay-guard}

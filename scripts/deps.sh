@@ -24,6 +24,8 @@ need=(
 	"gdb:gdb"
 	"pgrep:procps"
 	"python3:python3"
+	"patch:patch"
+	"perl:perl-base"
 )
 # --packages: print every package the project needs (for .ci/run).
 if [ "${1:-}" = --packages ]; then

@@ -170,9 +170,12 @@ fi
 # 3. the finding in one line
 say "finding"
 if [ -n "$guard" ]; then
-	fname=$("$ROOT/build/cftool" types | awk -v t="$g_tmpl" -v f="$g_field" '
-	    $1 == "template" { in_t = ($3 == t); next }
-	    in_t && $1 == f { print $2; exit }')
+	# the field's name from the template table (cftool types --json)
+	fname=''
+	if [[ $g_field =~ ^(0|[1-9][0-9]{0,8})$ ]]; then
+		fname=$("$ROOT/build/cftool" types --json | jq -r --arg t "$g_tmpl" --argjson f "$g_field" \
+		    'first(.templates[] | select(.name == $t) | .fields[] | select(.index == $f) | .name) // empty')
+	fi
 	fdesc="field $g_field"
 	if [ -n "$fname" ]; then
 		fdesc="$fdesc ($fname, field $((g_field + 1)) of the template)"

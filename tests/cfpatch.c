@@ -40,8 +40,7 @@ main(int argc, char **argv)
 
 	if (argc < 6) {
 		fprintf(stderr,
-		    "usage: cfpatch IN OUT OFFSET WIDTH VALUE "
-		    "[--keep-crc] [--truncate N]\n");
+		    "usage: cfpatch IN OUT OFFSET WIDTH VALUE [--keep-crc] [--truncate N]\n");
 		return 2;
 	}
 	off = num(argv[3]);

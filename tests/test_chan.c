@@ -11,6 +11,7 @@
 #include "cf_buf.h"
 #include "cf_chan.h"
 #include "cf_limits.h"
+#include "cf_mem.h"
 #include "cf_test.h"
 
 /* A model with every operator, two strings and two instances. */
@@ -216,7 +217,7 @@ static void
 test_patches(const uint8_t *good, size_t len)
 {
 	uint32_t inst = ld32(good, 56);
-	uint8_t *p = malloc(len);
+	uint8_t *p = cf_mem_alloc(len);
 
 	for (size_t i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
 		const struct patch *t = &patches[i];
@@ -232,7 +233,7 @@ test_patches(const uint8_t *good, size_t len)
 		    t->what, cf_err_name(parse_code(p, len)),
 		    cf_err_name(t->want));
 	}
-	free(p);
+	cf_mem_free(p);
 }
 
 /*
@@ -291,7 +292,7 @@ static void
 test_section_layouts(const uint8_t *good, size_t len)
 {
 	uint32_t s = ld32(good, 48), i = ld32(good, 60);
-	uint8_t *p = malloc(len);
+	uint8_t *p = cf_mem_alloc(len);
 
 	for (size_t k = 0; k < sizeof(layouts) / sizeof(layouts[0]); k++) {
 		const struct layout *t = &layouts[k];
@@ -307,13 +308,12 @@ test_section_layouts(const uint8_t *good, size_t len)
 			fix_crc(p, len);
 			got = parse_code(p, len);
 			CF_EXPECT(got == t->want,
-			    "%s (%s entry first): strings [%u,+%u) instances "
-			    "[%u,+%u): got %s, want %s",
+			    "%s (%s entry first): strings [%u,+%u) instances [%u,+%u): got %s, want %s",
 			    t->what, swap ? "instances" : "strings", so, sl, io,
 			    il, cf_err_name(got), cf_err_name(t->want));
 		}
 	}
-	free(p);
+	cf_mem_free(p);
 }
 
 /* Two faults in one instance record: the first check in the order of
@@ -322,7 +322,7 @@ static void
 test_record_order(const uint8_t *good, size_t len)
 {
 	uint32_t inst = ld32(good, 56);
-	uint8_t *p = malloc(len);
+	uint8_t *p = cf_mem_alloc(len);
 	int got;
 
 	memcpy(p, good, len);
@@ -338,14 +338,14 @@ test_record_order(const uint8_t *good, size_t len)
 	got = parse_code(p, len);
 	CF_EXPECT(got == CF_E_ACTION, "and a bad action too: got %s",
 	    cf_err_name(got));
-	free(p);
+	cf_mem_free(p);
 }
 
 /* Every prefix of a good file fails; which error depends on the length. */
 static void
 test_truncation(const uint8_t *good, size_t len)
 {
-	uint8_t *p = malloc(len);
+	uint8_t *p = cf_mem_alloc(len);
 
 	for (size_t k = 0; k < len; k++) {
 		int want =
@@ -361,7 +361,7 @@ test_truncation(const uint8_t *good, size_t len)
 		CF_EXPECT(parse_code(p, k) == CF_E_TRUNCATED,
 		    "consistent prefix of %zu bytes", k);
 	}
-	free(p);
+	cf_mem_free(p);
 }
 
 /* Build n strings of one byte each (count at the limit and over it). */
@@ -406,16 +406,16 @@ test_count_limits(void)
 static void
 test_sizes(void)
 {
-	uint8_t *big = calloc(1, CF_MAX_FILE_SIZE + 1);
+	uint8_t *big = cf_mem_calloc(1, CF_MAX_FILE_SIZE + 1);
 	memset(big, 0xAA, 4);
 	CF_EXPECT(parse_code(big, CF_MAX_FILE_SIZE + 1) == CF_E_TOO_LARGE,
 	    "file over the limit");
 	CF_EXPECT(parse_code(NULL, 0) == CF_E_TRUNCATED, "empty file");
-	free(big);
+	cf_mem_free(big);
 	{
 		/* The largest string length allowed is accepted. */
 		cf_chan *ch = cf_chan_new();
-		uint8_t *s = calloc(1, CF_MAX_STRING_LEN);
+		uint8_t *s = cf_mem_calloc(1, CF_MAX_STRING_LEN);
 		cf_buf b;
 		CF_EXPECT(
 		    cf_chan_add_string(ch, s, CF_MAX_STRING_LEN, NULL) == CF_OK,
@@ -428,7 +428,7 @@ test_sizes(void)
 		    "string of exactly the max length parses");
 		cf_buf_free(&b);
 		cf_chan_free(ch);
-		free(s);
+		cf_mem_free(s);
 	}
 }
 
@@ -454,7 +454,7 @@ test_roundtrip(void)
 	/* Sections in the other order are valid too (FORMAT.md 1.2). */
 	{
 		uint32_t slen = ld32(b.data, 48), ilen = ld32(b.data, 60);
-		uint8_t *p = malloc(b.len);
+		uint8_t *p = cf_mem_alloc(b.len);
 		memcpy(p, b.data, 64);
 		memcpy(p + 64, b.data + 64 + slen, ilen);
 		memcpy(p + 64 + ilen, b.data + 64, slen);
@@ -467,7 +467,7 @@ test_roundtrip(void)
 		fix_crc(p, b.len);
 		CF_EXPECT(parse_code(p, b.len) == CF_E_SECTION_GAP,
 		    "byte between sections");
-		free(p);
+		cf_mem_free(p);
 	}
 	/* The writer refuses what it cannot encode. */
 	ch->instances[0].crit[1].str = 99;

@@ -18,6 +18,7 @@
 #include "cf_chan.h"
 #include "cf_event.h"
 #include "cf_interp.h"
+#include "cf_mem.h"
 #include "cf_test.h"
 #include "cf_tmpl.h"
 
@@ -153,7 +154,7 @@ set_int(cf_value *v, uint64_t u)
 static cf_value *
 op_inputs(void)
 {
-	cf_value *in = calloc(OP_NINPUTS, sizeof(*in));
+	cf_value *in = cf_mem_calloc(OP_NINPUTS, sizeof(*in));
 
 	if (in == NULL)
 		abort();
@@ -352,7 +353,7 @@ test_operators(void)
 			cf_chan_free(ch);
 		}
 	}
-	free(in);
+	cf_mem_free(in);
 }
 
 /* WILDCARD never reads: on build 7.11, which supplies 20 IPC inputs, a
@@ -453,7 +454,7 @@ test_short_circuit(void)
 		cf_interp_free(p);
 		cf_chan_free(ch);
 	}
-	free(in);
+	cf_mem_free(in);
 }
 
 /* Build 7.16 supplies all 21 IPC inputs: the CF-291 content (a
@@ -601,7 +602,7 @@ test_runtime_bounds(void)
 		{ "field 10 negated", 10, NEG, 0, 1, 0 },
 		{ "field 20", 20, 0, 0, 1, 0 },
 	};
-	cf_value *in = calloc(5, sizeof(*in));
+	cf_value *in = cf_mem_calloc(5, sizeof(*in));
 
 	if (in == NULL)
 		abort();
@@ -629,7 +630,7 @@ test_runtime_bounds(void)
 		cf_interp_free(p);
 		cf_chan_free(ch);
 	}
-	free(in);
+	cf_mem_free(in);
 }
 
 /* A build of our own: 7.11's input counts with the runtime check only.

@@ -23,6 +23,7 @@
 
 #include "cf_chan.h"
 #include "cf_limits.h"
+#include "cf_mem.h"
 #include "cf_mutator.h"
 #include "cf_re.h"
 #include "cf_test.h"
@@ -65,7 +66,7 @@ read_file(const char *path, blob *b)
 	size_t cap = 4096;
 
 	b->n = 0;
-	if (f == NULL || (b->p = malloc(cap)) == NULL) {
+	if (f == NULL || (b->p = cf_mem_alloc(cap)) == NULL) {
 		if (f)
 			fclose(f);
 		return -1;
@@ -76,7 +77,7 @@ read_file(const char *path, blob *b)
 		if (got == 0 || b->n > MAX_SEED_SIZE)
 			break;
 		if (b->n == cap) {
-			uint8_t *q = realloc(b->p, cap * 2);
+			uint8_t *q = cf_mem_reallocarray(b->p, cap, 2);
 			if (q == NULL)
 				break;
 			b->p = q;
@@ -111,9 +112,9 @@ load_seeds(const char *dir, blob *seeds)
 		if (ns < MAX_SEEDS && w > 0 && (size_t)w < sizeof(path) &&
 		    read_file(path, &seeds[ns]) == 0)
 			ns++;
-		free(names[i]);
+		free(names[i]); /* allocated by libc: scandir(3) */
 	}
-	free(names);
+	free(names); /* allocated by libc: scandir(3) */
 	return ns;
 }
 
@@ -159,7 +160,7 @@ static void
 test_chain(const blob *seeds, size_t ns)
 {
 	cf_mut *m = cf_mut_new(0x5eedu, CF_MUT_CHANNEL);
-	uint8_t *cur = malloc(OUT_MAX), *out = malloc(OUT_MAX);
+	uint8_t *cur = cf_mem_alloc(OUT_MAX), *out = cf_mem_alloc(OUT_MAX);
 	size_t curlen = 0, ok = 0, over = 0, missing = 0;
 	struct reach r;
 	trng t = { 1 };
@@ -207,13 +208,13 @@ test_chain(const blob *seeds, size_t ns)
 				    tp->name, f);
 			}
 	}
-	printf("mutator: %zu template fields never tested by a non-wildcard "
-	       "operator\n",
+	printf(
+	    "mutator: %zu template fields never tested by a non-wildcard operator\n",
 	    missing);
 	CF_EXPECT_EQ(missing, 0, "unreached template fields");
 done:
-	free(cur);
-	free(out);
+	cf_mem_free(cur);
+	cf_mem_free(out);
 	cf_mut_free(m);
 }
 
@@ -223,7 +224,7 @@ static void
 test_determinism(const blob *seeds, size_t ns, enum cf_mut_kind kind)
 {
 	cf_mut *a = cf_mut_new(42, kind), *b = cf_mut_new(42, kind);
-	uint8_t *oa = malloc(OUT_MAX), *ob = malloc(OUT_MAX);
+	uint8_t *oa = cf_mem_alloc(OUT_MAX), *ob = cf_mem_alloc(OUT_MAX);
 	size_t diff = 0, la = 0, lb = 0;
 
 	if (a == NULL || b == NULL || oa == NULL || ob == NULL) {
@@ -259,8 +260,8 @@ test_determinism(const blob *seeds, size_t ns, enum cf_mut_kind kind)
 	}
 	CF_EXPECT_EQ(diff, 0, "reseeded mutator differs from a fresh one");
 done:
-	free(oa);
-	free(ob);
+	cf_mem_free(oa);
+	cf_mem_free(ob);
 	cf_mut_free(a);
 	cf_mut_free(b);
 }
@@ -280,7 +281,7 @@ test_max(const blob *seeds, size_t ns)
 	for (size_t k = 0; m != NULL && k < sizeof(maxes) / sizeof(maxes[0]);
 	     k++) {
 		size_t max = maxes[k], len = 0;
-		uint8_t *out = malloc(max), *prev = malloc(max);
+		uint8_t *out = cf_mem_alloc(max), *prev = cf_mem_alloc(max);
 		for (int i = 0; out && prev && i < 2000; i++) {
 			const blob *s = &seeds[tr_below(&t, ns)];
 			const uint8_t *in = s->p;
@@ -309,13 +310,13 @@ test_max(const blob *seeds, size_t ns)
 			if (len == 0 || len > max)
 				bad++;
 		}
-		free(out);
-		free(prev);
+		cf_mem_free(out);
+		cf_mem_free(prev);
 	}
 	CF_EXPECT_EQ(bad, 0, "outputs over max or empty");
 	/* libFuzzer's way: in place, in a buffer of MaxSize bytes. */
 	for (size_t s = 0; m != NULL && s < ns; s++) {
-		uint8_t *buf = malloc(OUT_MAX + 8192);
+		uint8_t *buf = cf_mem_alloc(OUT_MAX + 8192);
 		size_t len;
 		if (buf == NULL)
 			continue;
@@ -323,7 +324,7 @@ test_max(const blob *seeds, size_t ns)
 		len = cf_mut_mutate(
 		    m, buf, seeds[s].n, NULL, 0, buf, OUT_MAX + 8192);
 		inplace_ok += parses(buf, len, NULL);
-		free(buf);
+		cf_mem_free(buf);
 	}
 	CF_EXPECT(inplace_ok + 1 >= ns, "in-place outputs: %zu of %zu parse",
 	    inplace_ok, ns);
@@ -344,7 +345,7 @@ test_repair(const blob *seeds, size_t ns)
 {
 	cf_mut *m = cf_mut_new(1, CF_MUT_CHANNEL);
 	const blob *s = &seeds[0];
-	uint8_t *b = malloc(s->n + 16);
+	uint8_t *b = cf_mem_alloc(s->n + 16);
 
 	if (m == NULL || b == NULL || s->n < 72) {
 		CF_EXPECT(0, "setup");
@@ -390,7 +391,7 @@ test_repair(const blob *seeds, size_t ns)
 	cf_mut_repair(m, b, 39);
 	cf_mut_repair(m, b, 50);
 done:
-	free(b);
+	cf_mem_free(b);
 	cf_mut_free(m);
 }
 
@@ -432,7 +433,7 @@ test_trim(const blob *seeds, size_t ns)
 
 	CF_EXPECT(m != NULL, "allocation");
 	for (size_t s = 0; m != NULL && s < ns; s++) {
-		uint8_t *in = malloc(seeds[s].n + 24);
+		uint8_t *in = cf_mem_alloc(seeds[s].n + 24);
 		size_t n = seeds[s].n + (s % 2 ? 24 : 0), steps, done = 0,
 		       iter = 0;
 		cf_chan *base = NULL;
@@ -445,7 +446,7 @@ test_trim(const blob *seeds, size_t ns)
 		steps = cf_mut_trim_init(m, in, n);
 		if (!parses(in, n, &base)) {
 			CF_EXPECT_EQ(steps, 0, "steps for an unparsable file");
-			free(in);
+			cf_mem_free(in);
 			continue;
 		}
 		btail = n - cf_h_file_len(in, n);
@@ -479,7 +480,7 @@ test_trim(const blob *seeds, size_t ns)
 		CF_EXPECT(done == steps, "trim of seed %zu ended at %zu of %zu",
 		    s, done, steps);
 		cf_chan_free(base);
-		free(in);
+		cf_mem_free(in);
 	}
 	CF_EXPECT_EQ(bad, 0, "trim steps that broke structure");
 	CF_EXPECT(steps_total > 0, "no trim steps at all");
@@ -507,7 +508,7 @@ test_regex(void)
 	CF_EXPECT(m != NULL, "allocation");
 	for (size_t i = 0; i < 5; i++) {
 		size_t pl = strlen(pats[i]);
-		seeds[i].p = malloc(2 + pl + 6);
+		seeds[i].p = cf_mem_alloc(2 + pl + 6);
 		seeds[i].n = 2 + pl + 6;
 		if (seeds[i].p == NULL)
 			seeds[i].n = 0;
@@ -546,7 +547,7 @@ test_regex(void)
 	CF_EXPECT(compiled * 4 >= (size_t)runs, "too few patterns compile");
 	test_determinism(seeds, 5, CF_MUT_REGEX);
 	for (size_t i = 0; i < 5; i++)
-		free(seeds[i].p);
+		cf_mem_free(seeds[i].p);
 	cf_mut_free(m);
 }
 
@@ -554,7 +555,7 @@ static void
 test_crossover(const blob *seeds, size_t ns)
 {
 	cf_mut *m = cf_mut_new(5, CF_MUT_CHANNEL);
-	uint8_t *out = malloc(OUT_MAX);
+	uint8_t *out = cf_mem_alloc(OUT_MAX);
 	size_t ok = 0, bad = 0;
 
 	for (size_t i = 0; m != NULL && out != NULL && i < 4 * ns; i++) {
@@ -569,7 +570,7 @@ test_crossover(const blob *seeds, size_t ns)
 	CF_EXPECT(
 	    ok * 100 >= 95 * 4 * ns, "crossover: %zu of %zu parse", ok, 4 * ns);
 	CF_EXPECT(m != NULL && cf_mut_describe(m) != NULL, "describe");
-	free(out);
+	cf_mem_free(out);
 	cf_mut_free(m);
 }
 
@@ -584,11 +585,11 @@ test_frame(const blob *seeds, size_t ns)
 
 	for (size_t i = 0; i < ns; i++) {
 		const blob *b = &seeds[i];
-		uint8_t *x = malloc(b->n), *y = malloc(b->n);
+		uint8_t *x = cf_mem_alloc(b->n), *y = cf_mem_alloc(b->n);
 
 		if (x == NULL || y == NULL || b->n < 64) {
-			free(x);
-			free(y);
+			cf_mem_free(x);
+			cf_mem_free(y);
 			continue;
 		}
 		for (uint64_t r = 0; r < 200; r++) {
@@ -637,12 +638,11 @@ test_frame(const blob *seeds, size_t ns)
 			CF_EXPECT(rc != CF_E_CRC,
 			    "frame: seed %zu round %u: CRC", i, (unsigned)r);
 		}
-		free(x);
-		free(y);
+		cf_mem_free(x);
+		cf_mem_free(y);
 	}
-	printf("frame: %zu edits, %zu rejected by the parser; by kind: "
-	       "strref %d, string entry %d, strings count %d, instances "
-	       "count %d, criterion count %d, section %d\n",
+	printf(
+	    "frame: %zu edits, %zu rejected by the parser; by kind: strref %d, string entry %d, strings count %d, instances count %d, criterion count %d, section %d\n",
 	    edits, rejected, kinds[1], kinds[2], kinds[3], kinds[4], kinds[5],
 	    kinds[6]);
 	CF_EXPECT_EQ(bad_kind, 0, "frame: every seed edited");
@@ -692,6 +692,6 @@ main(int argc, char **argv)
 	}
 	test_regex();
 	for (size_t i = 0; i < ns; i++)
-		free(seeds[i].p);
+		cf_mem_free(seeds[i].p);
 	return cf_test_finish("mutator");
 }

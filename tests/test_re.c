@@ -782,14 +782,12 @@ test_linear(void)
 				    ninst);
 				if (p->plen_bound)
 					CF_EXPECT(st[j] <= C_PLEN * plen * n1,
-					    "%s n=%zu: %llu steps > "
-					    "%u*%zu*%llu",
+					    "%s n=%zu: %llu steps > %u*%zu*%llu",
 					    p->pat, sizes[j],
 					    (unsigned long long)st[j], C_PLEN,
 					    plen, (unsigned long long)n1);
-				printf("linear: %-18s flags=%u ninst=%4zu "
-				       "n=%6zu steps=%9llu (%.2f per byte "
-				       "per inst)\n",
+				printf(
+				    "linear: %-18s flags=%u ninst=%4zu n=%6zu steps=%9llu (%.2f per byte per inst)\n",
 				    p->pat, flags[f], ninst, sizes[j],
 				    (unsigned long long)st[j],
 				    (double)st[j] / (double)n1 / (double)ninst);

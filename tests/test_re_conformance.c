@@ -91,8 +91,7 @@ report(const struct tally *t, unsigned min_run)
 	size_t i;
 
 	CF_EXPECT(t->run >= min_run,
-	    "%s: %u cases run, fewer than the %u "
-	    "expected in scope (tests/data/regex-conformance/README.md)",
+	    "%s: %u cases run, fewer than the %u expected in scope (tests/data/regex-conformance/README.md)",
 	    t->file, t->run, min_run);
 
 	printf("%s: %u lines, %u run, %u passed, %u failed, %u skipped\n",
@@ -556,8 +555,7 @@ run_dat(const char *dir, const char *name, unsigned min_run)
 			                        : err != CF_OK)) {
 				t.extra_failed++;
 				CF_EXPECT(0,
-				    "%s:%u: want compile error %.*s, "
-				    "got %s",
+				    "%s:%u: want compile error %.*s, got %s",
 				    name, lineno, (int)want.n,
 				    (const char *)want.p, cf_err_name(err));
 			}
@@ -792,8 +790,7 @@ run_re2(const char *dir, const char *name, unsigned min_run)
 
 				t.extra_failed++;
 				CF_EXPECT(0,
-				    "%s:%u: field 4 (longest): /%s/ on "
-				    "\"%s\": %s",
+				    "%s:%u: field 4 (longest): /%s/ on \"%s\": %s",
 				    name, rl, show(r, ps, sizeof(ps)),
 				    show(subj[k], ss, sizeof(ss)), why);
 			}

@@ -117,8 +117,7 @@ check_file(
 			(*reused)++;
 			CF_EXPECT(
 			    rc2 == rc && (rc != CF_OK || same_event(&ev, &ev2)),
-			    "%s: instance %u: event with the interpreter's "
-			    "regexes differs",
+			    "%s: instance %u: event with the interpreter's regexes differs",
 			    path, i);
 		}
 		if (rc != CF_OK || !(in->flags & CF_INST_ENABLED) ||
@@ -206,8 +205,8 @@ main(int argc, char **argv)
 		}
 		if (d)
 			closedir(d);
-		printf("synth: %u instances synthesised, %u checked for a "
-		       "match, %u with the interpreter's regexes\n",
+		printf(
+		    "synth: %u instances synthesised, %u checked for a match, %u with the interpreter's regexes\n",
 		    instances, checked, reused);
 		CF_EXPECT(checked >= 100, "at least 100 instances checked (%u)",
 		    checked);

@@ -14,6 +14,7 @@
 #include "cf_chan.h"
 #include "cf_event.h"
 #include "cf_limits.h"
+#include "cf_mem.h"
 #include "cf_test.h"
 #include "cf_text.h"
 #include "cf_tmpl.h"
@@ -104,9 +105,8 @@ roundtrip(const char *what, const cf_chan *m, int want_inline)
 	if (want_inline >= 0) {
 		int has_table = contains(text.data, text.len, "\nstring ");
 		CF_EXPECT(has_table == !want_inline,
-		    "%s: table form %d, "
-		    "want inline %d",
-		    what, has_table, want_inline);
+		    "%s: table form %d, want inline %d", what, has_table,
+		    want_inline);
 	}
 	memset(&d, 0, sizeof(d));
 	rc = cf_text_asm((const char *)text.data, text.len, &m2, &d);
@@ -205,9 +205,8 @@ static const struct err_case err_cases[] = {
 	    "channel 1\ntemplate IPC\nstring \"a\"\n", 0, CF_E_TEXT_MISSING,
 	    3 },
 	{ "no template before field",
-	    "channel 1\ncontent-version 2\nfield 0 "
-	    "wildcard\n",
-	    0, CF_E_TEXT_MISSING, 3 },
+	    "channel 1\ncontent-version 2\nfield 0 wildcard\n", 0,
+	    CF_E_TEXT_MISSING, 3 },
 	{ "format only", "format 1\n", 0, CF_E_TEXT_MISSING, 1 },
 
 	/* Header lines. */
@@ -305,9 +304,8 @@ static const struct err_case err_cases[] = {
 	{ "int-eq with string", INST "field 3 int-eq \"a\"\n", 0,
 	    CF_E_TEXT_SYNTAX, 5 },
 	{ "int-eq with ref",
-	    HDR "string \"a\"\ninstance 1 log\nfield 3 int-eq "
-	        "@0\n",
-	    0, CF_E_TEXT_SYNTAX, 6 },
+	    HDR "string \"a\"\ninstance 1 log\nfield 3 int-eq @0\n", 0,
+	    CF_E_TEXT_SYNTAX, 6 },
 	{ "int-eq missing", INST "field 3 int-eq\n", 0, CF_E_TEXT_SYNTAX, 5 },
 	{ "int-eq u64+1", INST "field 3 int-eq 18446744073709551616\n", 0,
 	    CF_E_TEXT_VALUE, 5 },
@@ -327,9 +325,8 @@ static const struct err_case err_cases[] = {
 	{ "ref into empty table", INST "field 0 equals @0\n", 0,
 	    CF_E_TEXT_VALUE, 5 },
 	{ "ref past the table",
-	    HDR "string \"a\"\ninstance 1 log\nfield 0 "
-	        "equals @1\n",
-	    0, CF_E_TEXT_VALUE, 6 },
+	    HDR "string \"a\"\ninstance 1 log\nfield 0 equals @1\n", 0,
+	    CF_E_TEXT_VALUE, 6 },
 	{ "ref u32+1", INST "field 0 equals @4294967296\n", 0, CF_E_TEXT_VALUE,
 	    5 },
 	{ "ref empty", INST "field 0 equals @\n", 0, CF_E_TEXT_VALUE, 5 },
@@ -545,8 +542,7 @@ test_accept(void)
 	    "  field rpc_binding    wildcard            # field 21 (index 20)\n"
 	    "instance 1002 detect\n"
 	    "  field pipe_name      contains \"msrpc\" icase\n"
-	    "  field rpc_binding    regex \"^ncacn_np:.*\\\\[.*\\\\]$\"   # "
-	    "non-wildcard on field 21\n";
+	    "  field rpc_binding    regex \"^ncacn_np:.*\\\\[.*\\\\]$\"   # non-wildcard on field 21\n";
 	static const char cases[] =
 	    "Format 1\r\n"
 	    "TEMPLATE ipc # the comment\r\n"
@@ -831,7 +827,7 @@ static void
 test_one_byte_nul(void)
 {
 	cf_chan *ch = new_model(CF_TMPL_IPC);
-	uint8_t *p = malloc(2);
+	uint8_t *p = cf_mem_alloc(2);
 	uint32_t s, in;
 
 	if (p == NULL)
@@ -839,7 +835,7 @@ test_one_byte_nul(void)
 	p[0] = 0;
 	p[1] = '1';
 	s = add_str(ch, "", 1);
-	free(ch->strings[s].data);
+	cf_mem_free(ch->strings[s].data);
 	ch->strings[s].data = p; /* len stays 1; freed with the model */
 	cf_chan_add_instance(ch, 1, CF_ACT_LOG, CF_INST_ENABLED, &in);
 	add_crit(ch, in, 0, CF_OP_EQUALS, 0, s, 0, 0);
@@ -1332,7 +1328,7 @@ static void
 test_longest_line(void)
 {
 	cf_chan *ch = new_model(CF_TMPL_IPC);
-	uint8_t *big = malloc(CF_MAX_STRING_LEN);
+	uint8_t *big = cf_mem_alloc(CF_MAX_STRING_LEN);
 	uint32_t s, in;
 
 	if (big == NULL)
@@ -1344,7 +1340,7 @@ test_longest_line(void)
 	roundtrip("longest string, all escaped, inline", ch, 1);
 	add_str(ch, "", 0);
 	roundtrip("longest string, all escaped, explicit", ch, 0);
-	free(big);
+	cf_mem_free(big);
 	cf_chan_free(ch);
 }
 
@@ -1905,7 +1901,7 @@ test_sections_first(void)
 	cf_buf bin = write_model(m), text0;
 	uint32_t slen = cf_ld_u32le(bin.data + 48);
 	uint32_t ilen = cf_ld_u32le(bin.data + 60);
-	uint8_t *v = malloc(bin.len);
+	uint8_t *v = cf_mem_alloc(bin.len);
 
 	if (v == NULL)
 		abort();
@@ -1972,7 +1968,7 @@ test_sections_first(void)
 		cf_chan_free(back);
 		cf_chan_free(parsed);
 	}
-	free(v);
+	cf_mem_free(v);
 	cf_buf_free(&text0);
 	cf_buf_free(&bin);
 	cf_chan_free(m);

@@ -19,6 +19,7 @@
 #include "cf_chan.h"
 #include "cf_error.h"
 #include "cf_limits.h"
+#include "cf_mem.h"
 #include "cf_test.h"
 #include "cf_tmpl.h"
 #include "cf_val.h"
@@ -72,12 +73,12 @@ add_inst(
 		int rc = CF_OK;
 
 		if (c[k].along != 0) {
-			uint8_t *buf = malloc(c[k].along);
+			uint8_t *buf = cf_mem_alloc(c[k].along);
 			if (buf == NULL)
 				abort();
 			memset(buf, 'a', c[k].along);
 			rc = cf_chan_add_string(ch, buf, c[k].along, &cr.str);
-			free(buf);
+			cf_mem_free(buf);
 		} else if (c[k].s != NULL) {
 			rc = cf_chan_add_string(ch, (const uint8_t *)c[k].s,
 			    strlen(c[k].s), &cr.str);
@@ -138,7 +139,7 @@ static void
 expect_one(const cf_chan *ch, cf_val_version v, int want, int32_t inst,
     uint32_t id, int32_t crit, int32_t field, const char *what)
 {
-	cf_val_report *rep = malloc(sizeof(*rep));
+	cf_val_report *rep = cf_mem_alloc(sizeof(*rep));
 	int rc;
 
 	if (rep == NULL)
@@ -174,7 +175,7 @@ expect_one(const cf_chan *ch, cf_val_version v, int want, int32_t inst,
 		    vname(v), p->field, field);
 		expect_why(p, what);
 	}
-	free(rep);
+	cf_mem_free(rep);
 }
 
 struct row {
@@ -575,8 +576,7 @@ test_problem_order(void)
 		        p->instance_id == want[i].id &&
 		        p->criterion == want[i].crit &&
 		        p->field == want[i].field,
-		    "order %zu: got %s inst %d id %u crit %d field %d, want %s "
-		    "inst %d id %u crit %d field %d",
+		    "order %zu: got %s inst %d id %u crit %d field %d, want %s inst %d id %u crit %d field %d",
 		    i, cf_err_name(p->code), p->instance, p->instance_id,
 		    p->criterion, p->field, cf_err_name(want[i].code),
 		    want[i].inst, want[i].id, want[i].crit, want[i].field);

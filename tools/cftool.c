@@ -5,7 +5,7 @@
  *   cftool dump FILE                 binary -> text form, strings escaped
  *   cftool validate [--validator 2024|current] FILE
  *   cftool run --sensor BUILD FILE [--events EVENTS]
- *   cftool types [--markdown]
+ *   cftool types [--markdown | --json]
  *
  * All file I/O of the project's model lives here; the library works on
  * memory buffers only. Exit codes are documented in docs/FORMAT.md
@@ -32,13 +32,15 @@
 #include "cf_tmpl.h"
 #include "cf_val.h"
 
+/* The exit codes (docs/FORMAT.md section 9). Not EX_*: <sysexits.h> uses
+ * those names for other values (EX_USAGE is 64 there). */
 enum {
-	EX_OK = 0,
-	EX_REJECTED = 1,
-	EX_USAGE = 2,
-	EX_IO = 3,
-	EX_BADINPUT = 4,
-	EX_INTERNAL = 5
+	CFT_EXIT_OK = 0,
+	CFT_EXIT_REJECTED = 1,
+	CFT_EXIT_USAGE = 2,
+	CFT_EXIT_IO = 3,
+	CFT_EXIT_BADINPUT = 4,
+	CFT_EXIT_INTERNAL = 5
 };
 
 /* Text sources may be larger than a binary file: a dump escapes bytes. */
@@ -49,22 +51,14 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: %s COMMAND [ARGS]\n"
-	    "  asm SRC -o OUT                      compile text form to a "
-	    "channel "
-	    "file\n"
-	    "  dump FILE                           print a channel file as "
-	    "text "
-	    "form\n"
+	    "  asm SRC -o OUT                      compile text form to a channel file\n"
+	    "  dump FILE                           print a channel file as text form\n"
 	    "  validate [--validator 2024|current] FILE\n"
-	    "                                      run a Content Validator "
-	    "(default: current)\n"
+	    "                                      run a Content Validator (default: current)\n"
 	    "  run --sensor BUILD FILE [--events EVENTS]\n"
-	    "                                      evaluate events on a sensor "
-	    "build\n"
-	    "  types [--markdown]                  list template types and "
-	    "sensor builds\n"
-	    "exit: 0 ok, 1 rejected, 2 usage, 3 I/O error, 4 bad input, 5 "
-	    "internal\n",
+	    "                                      evaluate events on a sensor build\n"
+	    "  types [--markdown | --json]         list template types and sensor builds\n"
+	    "exit: 0 ok, 1 rejected, 2 usage, 3 I/O error, 4 bad input, 5 internal\n",
 	    getprogname());
 }
 
@@ -74,7 +68,7 @@ usage_error(const char *fmt, const char *arg)
 	fprintf(stderr, "%s: ", getprogname());
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, " (try '%s --help')\n", getprogname());
-	return EX_USAGE;
+	return CFT_EXIT_USAGE;
 }
 
 /* Read a whole file, refusing more than max bytes; or, when more is not
@@ -93,26 +87,26 @@ read_file(
 	if ((f = fopen(path, "rb")) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", getprogname(), path,
 		    strerror(errno));
-		return EX_IO;
+		return CFT_EXIT_IO;
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fprintf(
 		    stderr, "%s: %s: is a directory\n", getprogname(), path);
 		fclose(f);
-		return EX_IO;
+		return CFT_EXIT_IO;
 	}
 	/* One byte more than allowed, to tell "too large" from "exactly max".
 	 */
-	if ((buf = malloc(max + 1)) == NULL) {
+	if ((buf = cf_mem_alloc(max + 1)) == NULL) {
 		fclose(f);
-		return EX_INTERNAL;
+		return CFT_EXIT_INTERNAL;
 	}
 	len = fread(buf, 1, max + 1, f);
 	if (ferror(f)) {
 		fprintf(stderr, "%s: %s: read error\n", getprogname(), path);
 		fclose(f);
-		free(buf);
-		return EX_IO;
+		cf_mem_free(buf);
+		return CFT_EXIT_IO;
 	}
 	fclose(f);
 	if (len > max && more != NULL) {
@@ -121,12 +115,12 @@ read_file(
 	} else if (len > max) {
 		fprintf(stderr, "%s: %s: larger than the limit of %zu bytes\n",
 		    getprogname(), path, max);
-		free(buf);
-		return EX_BADINPUT;
+		cf_mem_free(buf);
+		return CFT_EXIT_BADINPUT;
 	}
 	*out = buf;
 	*outlen = len;
-	return EX_OK;
+	return CFT_EXIT_OK;
 }
 
 /* Write atomically: a temporary file beside the target, then rename. */
@@ -140,12 +134,12 @@ write_file_atomic(const char *path, const uint8_t *data, size_t len)
 	if (strlcpy(tmp, path, sizeof(tmp)) >= sizeof(tmp) ||
 	    strlcat(tmp, ".tmpXXXXXX", sizeof(tmp)) >= sizeof(tmp)) {
 		fprintf(stderr, "%s: %s: path too long\n", getprogname(), path);
-		return EX_IO;
+		return CFT_EXIT_IO;
 	}
 	if ((fd = mkstemp(tmp)) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", getprogname(), tmp,
 		    strerror(errno));
-		return EX_IO;
+		return CFT_EXIT_IO;
 	}
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
@@ -166,13 +160,13 @@ write_file_atomic(const char *path, const uint8_t *data, size_t len)
 		fd = -1;
 		goto fail;
 	}
-	return EX_OK;
+	return CFT_EXIT_OK;
 fail:
 	fprintf(stderr, "%s: %s: %s\n", getprogname(), path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
-	return EX_IO;
+	return CFT_EXIT_IO;
 }
 
 static void
@@ -190,7 +184,7 @@ print_diag(const char *path, int rc, const cf_diag *d, int text)
 static int
 exit_for(int rc)
 {
-	return rc == CF_E_NOMEM ? EX_INTERNAL : EX_BADINPUT;
+	return rc == CF_E_NOMEM ? CFT_EXIT_INTERNAL : CFT_EXIT_BADINPUT;
 }
 
 /* Load and parse a binary channel file. */
@@ -206,10 +200,10 @@ load_chan(const char *path, cf_chan **out)
 	 * (FORMAT.md 1.1: the magic first, then CF_E_TOO_LARGE), from its
 	 * first CF_MAX_FILE_SIZE + 1 bytes: no later byte can change that. */
 	if ((ex = read_file(path, CF_MAX_FILE_SIZE + 1, &buf, &len, &more)) !=
-	    EX_OK)
+	    CFT_EXIT_OK)
 		return ex;
 	rc = cf_chan_parse(buf, len, out, &d);
-	free(buf);
+	cf_mem_free(buf);
 	if (rc == CF_E_TOO_LARGE && more)
 		snprintf(d.msg, sizeof(d.msg),
 		    "more than %zu bytes: over the limit of %u", len,
@@ -218,7 +212,7 @@ load_chan(const char *path, cf_chan **out)
 		print_diag(path, rc, &d, 0);
 		return exit_for(rc);
 	}
-	return EX_OK;
+	return CFT_EXIT_OK;
 }
 
 static int
@@ -245,10 +239,10 @@ cmd_asm(int argc, char **argv)
 	if (optind != argc - 1 || outpath == NULL)
 		return usage_error("%s", "asm needs SRC and -o OUT");
 	if ((ex = read_file(argv[optind], MAX_TEXT_FILE, &src, &len, NULL)) !=
-	    EX_OK)
+	    CFT_EXIT_OK)
 		return ex;
 	rc = cf_text_asm((const char *)src, len, &ch, &d);
-	free(src);
+	cf_mem_free(src);
 	if (rc != CF_OK) {
 		print_diag(argv[optind], rc, &d, 1);
 		return exit_for(rc);
@@ -276,7 +270,7 @@ cmd_dump(int argc, char **argv)
 
 	if (argc != 2 || argv[1][0] == '-')
 		return usage_error("%s", "dump needs exactly one FILE");
-	if ((ex = load_chan(argv[1], &ch)) != EX_OK)
+	if ((ex = load_chan(argv[1], &ch)) != CFT_EXIT_OK)
 		return ex;
 	cf_buf_init(&out, 0);
 	rc = cf_text_dump(ch, &out);
@@ -287,9 +281,9 @@ cmd_dump(int argc, char **argv)
 	if (rc != CF_OK) {
 		fprintf(stderr, "%s: %s: dump failed: %s\n", getprogname(),
 		    argv[1], cf_strerror(rc));
-		return EX_INTERNAL;
+		return CFT_EXIT_INTERNAL;
 	}
-	return EX_OK;
+	return CFT_EXIT_OK;
 }
 
 static int
@@ -313,17 +307,17 @@ cmd_validate(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return usage_error("%s", "validate needs exactly one FILE");
-	if ((ex = load_chan(argv[optind], &ch)) != EX_OK)
+	if ((ex = load_chan(argv[optind], &ch)) != CFT_EXIT_OK)
 		return ex;
-	if ((rep = malloc(sizeof(*rep))) == NULL) {
+	if ((rep = cf_mem_alloc(sizeof(*rep))) == NULL) {
 		cf_chan_free(ch);
-		return EX_INTERNAL;
+		return CFT_EXIT_INTERNAL;
 	}
 	rc = cf_val_check(ch, v, rep);
 	if (rc == CF_OK) {
 		printf("%s: accepted by the %s validator (%u instances)\n",
 		    argv[optind], cf_val_name(v), ch->ninstances);
-		ex = EX_OK;
+		ex = CFT_EXIT_OK;
 	} else if (rc == CF_E_REJECTED) {
 		for (uint32_t i = 0; i < rep->nstored; i++) {
 			const cf_val_problem *p = &rep->p[i];
@@ -343,13 +337,13 @@ cmd_validate(int argc, char **argv)
 		printf("%s: rejected by the %s validator: %u problem%s\n",
 		    argv[optind], cf_val_name(v), rep->nproblems,
 		    rep->nproblems == 1 ? "" : "s");
-		ex = EX_REJECTED;
+		ex = CFT_EXIT_REJECTED;
 	} else {
 		fprintf(stderr, "%s: %s: %s\n", getprogname(), argv[optind],
 		    cf_strerror(rc));
-		ex = EX_INTERNAL;
+		ex = CFT_EXIT_INTERNAL;
 	}
-	free(rep);
+	cf_mem_free(rep);
 	cf_chan_free(ch);
 	return ex;
 }
@@ -408,31 +402,30 @@ cmd_run(int argc, char **argv)
 		for (size_t i = 0; i < cf_build_count(); i++)
 			fprintf(stderr, " %s", cf_build_at(i)->name);
 		fputc('\n', stderr);
-		return EX_USAGE;
+		return CFT_EXIT_USAGE;
 	}
 	if (events != NULL) {
 		uint8_t *src;
 		size_t len;
 		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len, NULL)) !=
-		    EX_OK)
+		    CFT_EXIT_OK)
 			return ex;
 		rc = cf_event_parse((const char *)src, len, &list, &d);
-		free(src);
+		cf_mem_free(src);
 		if (rc != CF_OK) {
 			print_diag(events, rc, &d, 1);
 			return exit_for(rc);
 		}
 	}
-	if ((ex = load_chan(argv[optind], &ch)) != EX_OK)
+	if ((ex = load_chan(argv[optind], &ch)) != CFT_EXIT_OK)
 		goto out;
 	if ((rc = cf_interp_compile(ch, b, &p, &cs, &d)) != CF_OK) {
 		print_diag(argv[optind], rc, &d, 0);
 		ex = exit_for(rc);
 		goto out;
 	}
-	printf("sensor %s: %s, %u of %u inputs supplied; %u instances, %u "
-	       "enabled (%u disabled by flag, %u by regex, %u by field "
-	       "check)\n",
+	printf(
+	    "sensor %s: %s, %u of %u inputs supplied; %u instances, %u enabled (%u disabled by flag, %u by regex, %u by field check)\n",
 	    b->name, cf_interp_tmpl(p)->name, cf_interp_supplied(p),
 	    cf_interp_tmpl(p)->nfields, cs.instances, cs.enabled,
 	    cs.disabled_flag, cs.rejected_regex, cs.rejected_fields);
@@ -449,12 +442,12 @@ cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("%zu events, %lu matches; %llu criteria evaluated, %llu inputs "
-	       "read, %llu reads refused by the bounds check\n",
+	printf(
+	    "%zu events, %lu matches; %llu criteria evaluated, %llu inputs read, %llu reads refused by the bounds check\n",
 	    nev, r.hits, (unsigned long long)es.criteria,
 	    (unsigned long long)es.inputs_read,
 	    (unsigned long long)es.bounds_refused);
-	ex = EX_OK;
+	ex = CFT_EXIT_OK;
 out:
 	cf_interp_free(p);
 	cf_chan_free(ch);
@@ -462,19 +455,92 @@ out:
 	return ex;
 }
 
+/* s as a JSON string: quotes, backslashes and control bytes escaped. */
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The template and build tables as one JSON object (scripts read names
+ * from here rather than re-deriving them): {"templates": [{"id", "name",
+ * "channel", "fields": [{"index", "name", "type"}]}], "builds": [{"name",
+ * "summary", "checks": [...], "supplied": {"<template>": n}}]}. */
+static int
+types_json(void)
+{
+	printf("{\"templates\": [");
+	for (size_t i = 0; i < cf_tmpl_count(); i++) {
+		const cf_tmpl *t = cf_tmpl_at(i);
+		printf("%s\n  {\"id\": %u, \"name\": ", i ? "," : "", t->id);
+		json_str(t->name);
+		printf(", \"channel\": %u, \"fields\": [", t->channel);
+		for (uint32_t f = 0; f < t->nfields; f++) {
+			printf(
+			    "%s{\"index\": %u, \"name\": ", f ? ", " : "", f);
+			json_str(t->fields[f].name);
+			printf(", \"type\": ");
+			json_str(cf_ftype_name(t->fields[f].type));
+			putchar('}');
+		}
+		printf("]}");
+	}
+	printf("\n], \"builds\": [");
+	for (size_t i = 0; i < cf_build_count(); i++) {
+		const cf_build *b = cf_build_at(i);
+		printf("%s\n  {\"name\": ", i ? "," : "");
+		json_str(b->name);
+		printf(", \"summary\": ");
+		json_str(b->summary);
+		printf(", \"checks\": [%s%s%s], \"supplied\": {",
+		    (b->checks & CF_CHECK_COMPILE_FIELDS) ? "\"compile-fields\""
+		                                          : "",
+		    b->checks ==
+		            (CF_CHECK_COMPILE_FIELDS | CF_CHECK_RUNTIME_BOUNDS)
+		        ? ", "
+		        : "",
+		    (b->checks & CF_CHECK_RUNTIME_BOUNDS) ? "\"runtime-bounds\""
+		                                          : "");
+		for (size_t k = 0; k < cf_tmpl_count(); k++) {
+			const cf_tmpl *t = cf_tmpl_at(k);
+			printf("%s", k ? ", " : "");
+			json_str(t->name);
+			printf(": %u", cf_build_supplied(b, t->id));
+		}
+		printf("}}");
+	}
+	printf("\n]}\n");
+	return fflush(stdout) == 0 ? CFT_EXIT_OK : CFT_EXIT_IO;
+}
+
 static int
 cmd_types(int argc, char **argv)
 {
 	int md = 0;
 
+	if (argc > 2)
+		return usage_error(
+		    "types: unexpected argument %s (one of --markdown and --json)",
+		    argv[2]);
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		return types_json();
 	if (argc == 2 && strcmp(argv[1], "--markdown") == 0)
 		md = 1;
 	else if (argc != 1)
 		return usage_error("types: unexpected argument %s", argv[1]);
 	if (md)
 		printf(
-		    "| id | template type | channel | fields (index name:type) "
-		    "|\n| --- | --- | --- | --- |\n");
+		    "| id | template type | channel | fields (index name:type) |\n| --- | --- | --- | --- |\n");
 	for (size_t i = 0; i < cf_tmpl_count(); i++) {
 		const cf_tmpl *t = cf_tmpl_at(i);
 		if (md)
@@ -531,7 +597,7 @@ cmd_types(int argc, char **argv)
 		if (!md)
 			printf("         %s\n", b->summary);
 	}
-	return EX_OK;
+	return CFT_EXIT_OK;
 }
 
 /* Sanitizer builds (build/asan): a report aborts, so cftool's exit status
@@ -565,12 +631,12 @@ main(int argc, char **argv)
 	setprogname(argc > 0 ? argv[0] : "cftool");
 	if (argc < 2) {
 		usage(stderr);
-		return EX_USAGE;
+		return CFT_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return EX_OK;
+		return CFT_EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0) {
@@ -583,7 +649,7 @@ main(int argc, char **argv)
 			if (fflush(stdout) != 0 || ferror(stdout)) {
 				fprintf(stderr, "%s: standard output: %s\n",
 				    getprogname(), strerror(errno));
-				return ex == EX_OK ? EX_IO : ex;
+				return ex == CFT_EXIT_OK ? CFT_EXIT_IO : ex;
 			}
 			return ex;
 		}

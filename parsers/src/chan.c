@@ -15,12 +15,6 @@
 #include "cf_chan.h"
 #include "cf_limits.h"
 #include "cf_mem.h"
-#ifdef CF_BENCH_BUG_STRREF
-#include "cf_bench.h"
-#endif
-#ifdef CF_BENCH_BUG_COUNT
-#include "cf_bench.h"
-#endif
 
 #define PAYLOAD_START \
 	(CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
@@ -282,15 +276,6 @@ cf_chan_check_criterion(const cf_criterion *c, uint32_t nstrings)
 	case CF_OPND_STR:
 		if (c->a != 0 || c->b != 0)
 			return CF_E_OPERAND;
-#ifdef CF_BENCH_BUG_STRREF
-		/* Benchmark defect strref (docs/BENCH.md): off by one, a
-		 * reference equal to the string count passes. The interpreter
-		 * then reads strings[nstrings]. */
-		cf_bench_reach("strref", 1);
-		if (c->str > nstrings)
-			return CF_E_STRREF;
-		break;
-#endif
 		if (c->str >= nstrings)
 			return CF_E_STRREF;
 		break;
@@ -319,26 +304,11 @@ parse_strings(cf_chan *ch, const uint8_t *buf, struct section s, cf_diag *d)
 		    "string section of %u bytes has no room for its count",
 		    s.len);
 	count = cf_ld_u32le(p);
-#ifdef CF_BENCH_BUG_COUNT
-	/* Benchmark defect count (docs/BENCH.md): the count is checked by
-	 * the size of its entries, computed in 32 bits, and the limit is
-	 * left to that check; a count of 2^29 or more wraps past it. */
-	cf_bench_reach("count", count > CF_MAX_STRINGS);
-	if (4u + count * CF_STRING_ENTRY_SIZE > s.len)
-		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
-		    "string count %u exceeds the section", count);
-	cf_bench_trigger("count",
-	    (uint64_t)count * CF_STRING_ENTRY_SIZE + 4u > s.len, 0, count);
-	goto bench_count_checked;
-#endif
 	if (count > CF_MAX_STRINGS ||
 	    count > (s.len - 4) / CF_STRING_ENTRY_SIZE)
 		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
 		    "string count %u exceeds the limit %u or the section",
 		    count, CF_MAX_STRINGS);
-#ifdef CF_BENCH_BUG_COUNT
-bench_count_checked:
-#endif
 	data = p + 4 + (size_t)count * CF_STRING_ENTRY_SIZE;
 	data_len = s.len - 4 - count * CF_STRING_ENTRY_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
@@ -352,15 +322,11 @@ bench_count_checked:
 			    len, CF_MAX_STRING_LEN);
 		if (len > data_len || off > data_len - len)
 			return cf_diag_set(d, CF_E_STRING_BOUNDS, eoff,
-			    "string %u (offset %u, length %u) leaves the "
-			    "%u-byte "
-			    "string data",
+			    "string %u (offset %u, length %u) leaves the %u-byte string data",
 			    i, off, len, data_len);
 		if (off != expect)
 			return cf_diag_set(d, CF_E_STRING_OVERLAP, eoff,
-			    "string %u starts at %u, expected %u (strings must "
-			    "be "
-			    "contiguous and in order)",
+			    "string %u starts at %u, expected %u (strings must be contiguous and in order)",
 			    i, off, expect);
 		expect = off + len; /* <= data_len, checked above */
 		if ((rc = cf_chan_add_string(ch, data + off, len, NULL)) !=
@@ -466,8 +432,7 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 	for (int i = 0; i < 4; i++)
 		if (buf[i] != CF_MAGIC_BYTE)
 			return cf_diag_set(d, CF_E_MAGIC, (uint32_t)i,
-			    "magic is %02X %02X %02X %02X, expected AA AA AA "
-			    "AA",
+			    "magic is %02X %02X %02X %02X, expected AA AA AA AA",
 			    buf[0], buf[1], buf[2], buf[3]);
 	if (len < CF_HEADER_SIZE)
 		return cf_diag_set(d, CF_E_TRUNCATED, (uint32_t)len,
@@ -533,9 +498,7 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, struct section *strs,
 		seen |= 1u << kind;
 		if (off < PAYLOAD_START || slen > total || off > total - slen)
 			return cf_diag_set(d, CF_E_SECTION_BOUNDS, eoff + 4,
-			    "section entry %u (offset %u, length %u) outside "
-			    "the "
-			    "payload [%u, %u)",
+			    "section entry %u (offset %u, length %u) outside the payload [%u, %u)",
 			    i, off, slen, PAYLOAD_START, total);
 		sec[i].off = off;
 		sec[i].len = slen;

@@ -41,8 +41,7 @@ pool_put(struct ev_state *st, const void *p, size_t n, int nul, size_t *off)
 
 	if (n > CF_MAX_ALLOC - 1 || st->plen > CF_MAX_ALLOC - 1 - n)
 		return cf_lex_err(&st->lx, CF_E_TEXT_LIMIT,
-		    "events file holds more than %u bytes of labels and "
-		    "strings",
+		    "events file holds more than %u bytes of labels and strings",
 		    (unsigned)CF_MAX_ALLOC);
 	need = st->plen + n + (nul ? 1 : 0);
 	if (need > st->pcap) {
@@ -135,8 +134,7 @@ event_line(struct ev_state *st)
 	} else {
 		cf_lex_desc(&tok, desc, sizeof(desc));
 		return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-		    "unexpected %s after the template (only a quoted label "
-		    "may follow)",
+		    "unexpected %s after the template (only a quoted label may follow)",
 		    desc);
 	}
 

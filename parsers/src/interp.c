@@ -19,18 +19,6 @@
 #include "cf_interp.h"
 #include "cf_mem.h"
 #include "cf_re.h"
-#ifdef CF_BENCH_BUG_STRREF
-#include "cf_bench.h"
-#endif
-#ifdef CF_BENCH_BUG_TYPECONF
-#include "cf_bench.h"
-#endif
-#ifdef CF_BENCH_BUG_UAF
-#include "cf_bench.h"
-#endif
-#ifdef CF_BENCH_BUG_CF291
-#include "cf_bench.h"
-#endif
 
 struct cf_program {
 	const cf_chan *ch;
@@ -150,15 +138,6 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 			s.disabled_flag++;
 			continue;
 		}
-#ifdef CF_BENCH_BUG_CF291
-		/* Canary of CF-291 (docs/BENCH.md): an enabled instance with a
-		 * criterion on a field the build does not supply is compiled
-		 * by a build without the runtime bounds check. */
-		for (uint16_t k = 0; k < in->ncrit; k++)
-			cf_bench_reach("cf291",
-			    (in->crit[k].field >= p->supplied) &
-			        ((b->checks & CF_CHECK_RUNTIME_BOUNDS) == 0));
-#endif
 		for (uint16_t k = 0; k < in->ncrit && ok; k++) {
 			const cf_criterion *c = &in->crit[k];
 			if ((b->checks & CF_CHECK_COMPILE_FIELDS) &&
@@ -175,10 +154,6 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 				continue;
 			/* The parser guarantees str < nstrings for REGEX. */
 			pat = &ch->strings[c->str];
-#ifdef CF_BENCH_BUG_STRREF
-			cf_bench_trigger(
-			    "strref", c->str >= ch->nstrings, 0, c->str);
-#endif
 			rc = cf_re_compile(pat->data, pat->len,
 			    CF_RE_DOT_NL |
 			        ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
@@ -191,25 +166,6 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 				s.rejected_regex++;
 				ok = 0;
 			}
-#ifdef CF_BENCH_BUG_UAF
-			/* Benchmark defect uaf (docs/BENCH.md): the rejected,
-			 * half-built instance releases the regexes it compiled
-			 * so far, keeps the pointers, and sizes them for a
-			 * statistic: a use after free (and, later, a double
-			 * free in cf_interp_free). */
-			cf_bench_reach("uaf", rc != CF_OK);
-			if (rc != CF_OK) {
-				for (uint16_t j = 0; j < k; j++) {
-					cf_re *old = p->re[p->first[i] + j];
-					cf_bench_trigger("uaf", old != NULL,
-					    CF_BENCH_ASAN, j);
-					cf_re_free(old);
-					s.rejected_regex +=
-					    (uint32_t)(cf_re_ninst(old) >
-					        CF_RE_MAX_INSTS);
-				}
-			}
-#endif
 		}
 		p->enabled[i] = (uint8_t)ok;
 		s.enabled += (uint32_t)ok;
@@ -242,9 +198,7 @@ static void
 guard_fault(const struct eval_ctx *e, uint32_t field)
 {
 	fprintf(stderr,
-	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s "
-	    "instance=%u criterion=%u field=%u supplied=%zu declared=%u "
-	    "op=%s\n",
+	    "chanfuzz-guard: out-of-bounds input read: build=%s template=%s instance=%u criterion=%u field=%u supplied=%zu declared=%u op=%s\n",
 	    e->p->build->name, e->p->tmpl->name,
 	    e->p->ch->instances[e->instance].id, e->criterion, field,
 	    e->supplied, e->p->tmpl->nfields, cf_op_name(e->op));
@@ -290,19 +244,6 @@ input_at(const struct eval_ctx *e, uint32_t field)
 			return NULL;
 		}
 	}
-#ifdef CF_BENCH_BUG_CF291
-	/* The guard below refuses every such read, and ASan reports the
-	 * read one past the end (7.11's) in the array's redzone: there the
-	 * canary only records. A read further out lands in another block
-	 * (freed: a use-after-free report; live: no report) or in unmapped
-	 * memory (SEGV), so there the canary reports the fault itself. */
-#ifdef CF_GUARD
-	cf_bench_trigger("cf291", field >= e->supplied, 1, field);
-#else
-	cf_bench_trigger("cf291", field >= e->supplied,
-	    CF_BENCH_ASAN && field == e->supplied, field);
-#endif
-#endif
 #ifdef CF_GUARD
 	if (field >= e->supplied)
 		guard_fault(e, field);
@@ -359,28 +300,7 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 	if ((v = input_at(e, c->field)) == NULL)
 		return 0;
 	if (cf_op_operand(c->op) == CF_OPND_STR) {
-#ifdef CF_BENCH_BUG_STRREF
-		cf_bench_trigger(
-		    "strref", c->str >= e->p->ch->nstrings, 0, c->str);
-#endif
 		const cf_str *s = &e->p->ch->strings[c->str];
-#ifdef CF_BENCH_BUG_TYPECONF
-		/* Benchmark defect typeconf (docs/BENCH.md): the operand type
-		 * is trusted from the operator. An INT value is compared as a
-		 * string of its 8 bytes through v.s - the integer read as a
-		 * pointer. */
-		const cf_tmpl *bt = e->p->tmpl;
-		const cf_field *bf =
-		    &bt->fields[c->field < bt->nfields ? c->field : 0];
-		cf_bench_reach("typeconf",
-		    (c->field < bt->nfields) & (bf->type != CF_FT_STR));
-		if (v->type == CF_VT_INT) {
-			cf_bench_trigger("typeconf", 1, 0, v->v.u);
-			r = bytes_eq(
-			    v->v.s, s->data, s->len < 8 ? s->len : 8, icase);
-			goto out;
-		}
-#endif
 		if (v->type != CF_VT_STR)
 			goto out; /* false before NEGATE */
 		switch (c->op) {

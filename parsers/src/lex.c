@@ -158,8 +158,7 @@ scan_string(cf_lex *lx, size_t *end, size_t *count)
 			break;
 		if (c < 0x20 || c > 0x7E)
 			return cf_lex_err(lx, CF_E_TEXT_VALUE,
-			    "raw byte 0x%02x in a string; write it as an "
-			    "escape (\\ooo or \\xHH)",
+			    "raw byte 0x%02x in a string; write it as an escape (\\ooo or \\xHH)",
 			    c);
 		if (c != '\\') {
 			i++;
@@ -187,8 +186,7 @@ scan_string(cf_lex *lx, size_t *end, size_t *count)
 				    hex_value(l[i + 2]) < 0 ||
 				    hex_value(l[i + 3]) < 0)
 					return cf_lex_err(lx, CF_E_TEXT_VALUE,
-					    "\\x must be followed by two hex "
-					    "digits");
+					    "\\x must be followed by two hex digits");
 				i += 4;
 				break;
 			default:
@@ -208,8 +206,7 @@ scan_string(cf_lex *lx, size_t *end, size_t *count)
 					if (v > 0377)
 						return cf_lex_err(lx,
 						    CF_E_TEXT_VALUE,
-						    "octal escape \\%.3s is "
-						    "over \\377",
+						    "octal escape \\%.3s is over \\377",
 						    (const char *)l + i + 1);
 					i += 1 + k;
 					break;
@@ -219,9 +216,7 @@ scan_string(cf_lex *lx, size_t *end, size_t *count)
 					    "raw byte 0x%02x after a backslash",
 					    e);
 				return cf_lex_err(lx, CF_E_TEXT_VALUE,
-				    "unknown escape '\\%c' in a string; a "
-				    "backslash is written twice, as in "
-				    "\"\\\\d+\"",
+				    "unknown escape '\\%c' in a string; a backslash is written twice, as in \"\\\\d+\"",
 				    e);
 			}
 		}
@@ -261,8 +256,7 @@ lex_string(cf_lex *lx, cf_tok *t)
 	    !is_blank((unsigned char)lx->line[lx->pos]) &&
 	    lx->line[lx->pos] != '#')
 		return cf_lex_err(lx, CF_E_TEXT_SYNTAX,
-		    "a string must be followed by a space or the end of the "
-		    "line");
+		    "a string must be followed by a space or the end of the line");
 	return CF_OK;
 }
 

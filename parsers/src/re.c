@@ -52,12 +52,6 @@
 #include "cf_limits.h"
 #include "cf_mem.h"
 #include "cf_re.h"
-#ifdef CF_BENCH_BUG_RE_RANGE
-#include "cf_bench.h"
-#endif
-#ifdef CF_BENCH_BUG_STACK
-#include "cf_bench.h"
-#endif
 
 /* Node indices, sizes and program counters are uint32_t; the limits must
  * leave room for the saturation value and the NONE marker. */
@@ -464,19 +458,6 @@ re_perl_class(uint8_t c, struct re_class *k)
 	return 1;
 }
 
-#ifdef CF_BENCH_BUG_RE_RANGE
-/* Benchmark defect re_range (docs/BENCH.md): a range x-y is filled up to
- * an exclusive end read from this 256-entry table at y + 1, without the
- * check that y + 1 < 256: a range that ends at byte 0xFF reads entry 256.
- */
-#define RE_B4(n) (n), (n) + 1, (n) + 2, (n) + 3
-#define RE_B16(n) RE_B4(n), RE_B4((n) + 4), RE_B4((n) + 8), RE_B4((n) + 12)
-#define RE_B64(n) \
-	RE_B16(n), RE_B16((n) + 16), RE_B16((n) + 32), RE_B16((n) + 48)
-static const uint16_t re_bench_end[256] = { RE_B64(0), RE_B64(64), RE_B64(128),
-	RE_B64(192) };
-#endif
-
 /* `[` at pat[*i]: a bracket expression with POSIX rules. `]` first (after
  * an optional `^`) is a literal, `-` first or last is a literal, and a
  * backslash is an ordinary byte. [: [. [= would start POSIX classes,
@@ -526,15 +507,6 @@ re_bracket(struct re_parser *p, size_t *i)
 				    (unsigned)lo, (unsigned)hi);
 			j += 2;
 		}
-#ifdef CF_BENCH_BUG_RE_RANGE
-		cf_bench_reach("re_range", hi != lo);
-		if (hi != lo) {
-			cf_bench_trigger(
-			    "re_range", hi == 0xFF, CF_BENCH_ASAN, hi);
-			re_class_set(
-			    k, lo, re_bench_end[(unsigned)hi + 1u] - 1u);
-		}
-#endif
 		re_class_set(k, lo, hi);
 		first = 0;
 	}
@@ -996,40 +968,6 @@ re_check_program(const cf_re *re)
 	return CF_OK;
 }
 
-#ifdef CF_BENCH_BUG_STACK
-/* Benchmark defect stack (docs/BENCH.md): a recursive pre-pass over the
- * pattern's groups, run before the parser's nesting limit, with a scratch
- * table of classes on every level: each '(' - inside brackets too - costs
- * a frame of about 96 KiB, so a pattern of about 85 nested groups (the
- * parser would refuse more than 64) exhausts an 8 MiB stack. */
-#ifndef RE_BENCH_SCRATCH
-#define RE_BENCH_SCRATCH 3072u
-#endif
-static size_t
-re_bench_walk(const uint8_t *pat, size_t len, size_t i, unsigned depth)
-{
-	volatile struct re_class scratch[RE_BENCH_SCRATCH];
-
-	cf_bench_reach("stack", depth > CF_RE_MAX_DEPTH);
-	scratch[0].bits[0] = (uint8_t)depth;
-	while (i < len) {
-		uint8_t c = pat[i];
-
-		if (c == '\\') {
-			i += 2;
-		} else if (c == '(') {
-			i = re_bench_walk(pat, len, i + 1, depth + 1);
-		} else if (c == ')') {
-			return i + 1;
-		} else {
-			scratch[c % RE_BENCH_SCRATCH].bits[0] ^= c;
-			i++;
-		}
-	}
-	return i;
-}
-#endif
-
 int
 cf_re_compile(
     const uint8_t *pat, size_t len, unsigned flags, cf_re **out, cf_diag *d)
@@ -1052,10 +990,6 @@ cf_re_compile(
 		return cf_diag_set(d, CF_E_RE_TOO_LONG, CF_RE_MAX_PATTERN,
 		    "pattern longer than %u bytes",
 		    (unsigned)CF_RE_MAX_PATTERN);
-#ifdef CF_BENCH_BUG_STACK
-	if (len > 0)
-		(void)re_bench_walk(pat, len, 0, 0);
-#endif
 
 	p.pat = pat;
 	p.len = len;

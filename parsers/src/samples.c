@@ -39,13 +39,11 @@ static const cf_event samples[] = {
 	        STR("S-1-5-18"), STR("12345778-1234-abcd-ef00-0123456789ab"),
 	        STR("ncacn_np:\\\\DC01[\\pipe\\lsass]") } },
 	{ "process-powershell", CF_TMPL_PROCESS_CREATE, 10,
-	    { STR("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell."
-	          "exe"),
+	    { STR("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"),
 	        STR("powershell.exe -NoProfile -EncodedCommand SQBFAFgA"),
 	        STR("C:\\Windows\\explorer.exe"), INT(5120), INT(2048),
 	        STR("CORP\\alice"), INT(0x2000), INT(0x3),
-	        STR("de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b16"
-	            "0ab32c"),
+	        STR("de96a6e69944335375dc1ac238336066889d9ffc7d73628ef4fe1b1b160ab32c"),
 	        STR("Microsoft Windows") } },
 	{ "file-ransom-note", CF_TMPL_FILE_WRITE, 8,
 	    { STR("C:\\Users\\alice\\Documents\\README_DECRYPT.txt"),

@@ -149,8 +149,7 @@ grow_size(struct asm_state *st, uint64_t more)
 {
 	if (more > CF_MAX_FILE_SIZE || st->size > CF_MAX_FILE_SIZE - more)
 		return cf_lex_err(&st->lx, CF_E_TEXT_LIMIT,
-		    "content would be over %u bytes once encoded "
-		    "(CF_MAX_FILE_SIZE)",
+		    "content would be over %u bytes once encoded (CF_MAX_FILE_SIZE)",
 		    (unsigned)CF_MAX_FILE_SIZE);
 	st->size += more;
 	return CF_OK;
@@ -171,8 +170,7 @@ check_header(struct asm_state *st)
 	if (missing == NULL)
 		return CF_OK;
 	return cf_lex_err(&st->lx, CF_E_TEXT_MISSING,
-	    "missing '%s' line (channel, content-version and template come "
-	    "before strings and instances)",
+	    "missing '%s' line (channel, content-version and template come before strings and instances)",
 	    missing);
 }
 
@@ -195,8 +193,7 @@ asm_header(struct asm_state *st, unsigned bit, const char *kw)
 
 	if (st->body)
 		return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-		    "'%s' line after a string or instance; header lines come "
-		    "first",
+		    "'%s' line after a string or instance; header lines come first",
 		    kw);
 	if (st->seen & bit)
 		return cf_lex_err(
@@ -208,8 +205,7 @@ asm_header(struct asm_state *st, unsigned bit, const char *kw)
 		if ((st->tmpl = cf_tmpl_by_name(t.p, t.n)) == NULL) {
 			cf_lex_desc(&t, desc, sizeof(desc));
 			return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
-			    "unknown template %s (`cftool types` lists them; "
-			    "a number is taken as is)",
+			    "unknown template %s (`cftool types` lists them; a number is taken as is)",
 			    desc);
 		}
 		st->ch->template_type = st->tmpl->id;
@@ -288,8 +284,7 @@ asm_string(struct asm_state *st)
 		return rc;
 	if (st->ch->ninstances > 0)
 		return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-		    "'string' line after an instance; the string table comes "
-		    "first");
+		    "'string' line after an instance; the string table comes first");
 	if ((rc = cf_lex_next(&st->lx, &t)) != CF_OK)
 		return rc;
 	if (t.kind != CF_TK_STRING) {
@@ -330,8 +325,7 @@ asm_instance(struct asm_state *st)
 	cf_lex_desc(&t, desc, sizeof(desc));
 	if (t.kind != CF_TK_NAME && t.kind != CF_TK_INT)
 		return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-		    "'instance' needs an action (log, detect, block or kill), "
-		    "got %s",
+		    "'instance' needs an action (log, detect, block or kill), got %s",
 		    desc);
 	if ((action = cf_action_by_name(t.p, t.n)) < 0)
 		return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
@@ -345,8 +339,7 @@ asm_instance(struct asm_state *st)
 	} else if (t.kind != CF_TK_END) {
 		cf_lex_desc(&t, desc, sizeof(desc));
 		return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-		    "unexpected %s after the action (only 'disabled' may "
-		    "follow)",
+		    "unexpected %s after the action (only 'disabled' may follow)",
 		    desc);
 	}
 	if (st->ch->ninstances >= CF_MAX_INSTANCES)
@@ -401,8 +394,7 @@ asm_field(struct asm_state *st, uint16_t *field)
 		    "'field' needs a field name or index, got %s", desc);
 	if (st->tmpl == NULL)
 		return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
-		    "field %s: template %u is unknown, so fields are given by "
-		    "index",
+		    "field %s: template %u is unknown, so fields are given by index",
 		    desc, st->ch->template_type);
 	if ((f = cf_tmpl_field_by_name(st->tmpl, t.p, t.n)) < 0)
 		return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
@@ -459,8 +451,7 @@ asm_criterion(struct asm_state *st)
 				return rc;
 			if (v >= st->ch->nstrings)
 				return cf_lex_err(&st->lx, CF_E_TEXT_VALUE,
-				    "string reference @%llu is past the string "
-				    "table (%u entries)",
+				    "string reference @%llu is past the string table (%u entries)",
 				    (unsigned long long)v, st->ch->nstrings);
 			c.str = (uint32_t)v;
 		} else if (operand.kind != CF_TK_STRING) {
@@ -493,8 +484,7 @@ asm_criterion(struct asm_state *st)
 		} else {
 			cf_lex_desc(&t, desc, sizeof(desc));
 			return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-			    "unexpected %s in a criterion (after the operand "
-			    "only 'icase' and 'not' may follow)",
+			    "unexpected %s in a criterion (after the operand only 'icase' and 'not' may follow)",
 			    desc);
 		}
 	}
@@ -542,8 +532,7 @@ asm_line(struct asm_state *st)
 		return asm_header(st, HDR_FORMAT, "format");
 	cf_lex_desc(&t, desc, sizeof(desc));
 	return cf_lex_err(&st->lx, CF_E_TEXT_SYNTAX,
-	    "unknown keyword %s (expected channel, content-version, template, "
-	    "format, string, instance or field)",
+	    "unknown keyword %s (expected channel, content-version, template, format, string, instance or field)",
 	    desc);
 }
 

@@ -193,12 +193,10 @@ cf_tmpl_op_fits(unsigned op, unsigned ftype)
 /* Sensor builds. supplied[] is indexed by template id (slot 0 unused). */
 static const cf_build build_table[] = {
 	{ "7.11",
-	    "Feb 2024: IPC integration supplies 20 of 21 inputs; no bounds "
-	    "checks (CF-291)",
+	    "Feb 2024: IPC integration supplies 20 of 21 inputs; no bounds checks (CF-291)",
 	    0, { 0, 20, 10, 8, 9, 7 } },
 	{ "7.16",
-	    "Aug 2024: supplies all 21 IPC inputs; compile-time field check "
-	    "and runtime bounds check",
+	    "Aug 2024: supplies all 21 IPC inputs; compile-time field check and runtime bounds check",
 	    CF_CHECK_RUNTIME_BOUNDS | CF_CHECK_COMPILE_FIELDS,
 	    { 0, 21, 10, 8, 9, 7 } },
 };

@@ -100,11 +100,7 @@ check_criterion_current(const cf_chan *ch, const cf_tmpl *t, int32_t i,
 			if (n != 0 && c->field >= n)
 				add(rep, CF_E_FIELD_UNSUPPLIED, ch, i, k,
 				    c->field,
-				    "non-wildcard criterion on field index %u "
-				    "(field "
-				    "%u, %s), but sensor build %s supplies "
-				    "only %u "
-				    "inputs for %s",
+				    "non-wildcard criterion on field index %u (field %u, %s), but sensor build %s supplies only %u inputs for %s",
 				    c->field, c->field + 1u, f->name, bd->name,
 				    n, t->name);
 		}
@@ -132,8 +128,7 @@ check_criterion_current(const cf_chan *ch, const cf_tmpl *t, int32_t i,
 			return rc;
 		if (rc != CF_OK)
 			add(rep, rc, ch, i, k, c->field,
-			    "regex does not compile within limits: %s (at byte "
-			    "%u)",
+			    "regex does not compile within limits: %s (at byte %u)",
 			    cf_strerror(rc), d.offset);
 	}
 	return CF_OK;
@@ -168,15 +163,13 @@ cf_val_check(const cf_chan *ch, cf_val_version v, cf_val_report *rep)
 		if (v == CF_VAL_CURRENT && in->ncrit == 0 &&
 		    (in->flags & CF_INST_ENABLED))
 			add(rep, CF_E_EMPTY_OPERAND, ch, (int32_t)i, -1, -1,
-			    "instance has no criteria and would match every "
-			    "event");
+			    "instance has no criteria and would match every event");
 		for (uint16_t k = 0; k < in->ncrit; k++) {
 			const cf_criterion *c = &in->crit[k];
 			if (c->field >= t->nfields) {
 				add(rep, CF_E_FIELD_RANGE, ch, (int32_t)i, k,
 				    c->field,
-				    "field index %u is beyond the %u fields %s "
-				    "declares",
+				    "field index %u is beyond the %u fields %s declares",
 				    c->field, t->nfields, t->name);
 				continue;
 			}

@@ -130,5 +130,17 @@ for t in build/cftool build/asan/cftool; do
 	done <"$OUT"
 	# Two tables: 5 template types and 2 builds, with headers and rules.
 	if [ "$n" -ge 11 ] && [ "$missing" = 0 ]; then ok; else bad "$t types --markdown: $n lines, FORMAT.md agrees: $((1 - missing))"; fi
+	# --json: the same tables for scripts (valid JSON, the same facts).
+	run $t types --json
+	expect_rc 0 "$t types --json"
+	if jq -e '(.templates | length) == 5 and
+		(.templates[0] | .name == "IPC" and .channel == 291 and (.fields | length) == 21) and
+		(.templates[0].fields[20] | .index == 20 and .name == "rpc_binding" and .type == "str") and
+		([.builds[].name] == ["7.11", "7.16"]) and
+		(.builds[0] | .supplied.IPC == 20 and .checks == []) and
+		(.builds[1] | .supplied.IPC == 21 and .checks == ["compile-fields", "runtime-bounds"])' \
+		"$OUT" >/dev/null; then ok; else bad "$t types --json: not the tables"; fi
+	run $t types --json --markdown
+	expect_rc 2 "$t types with two options"
 done
 finish cli

@@ -20,7 +20,9 @@ set -uo pipefail
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 RUNS=${OSSFUZZ_RUNS:-2000}
-TARGETS="fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 fuzz_regex fuzz_differential"
+# Every target of harness/targets.tsv.
+# shellcheck source=scripts/targets.sh
+. scripts/targets.sh || exit 1
 for tool in clang zip unzip; do
 	command -v "$tool" >/dev/null || {
 		echo "ossfuzz_build: $tool missing (make deps)"
@@ -84,7 +86,7 @@ static_bsd=0
 p=$(clang -print-file-name=libbsd.a)
 [ "$p" != libbsd.a ] && [ -f "$p" ] && static_bsd=1
 
-for t in $TARGETS; do
+for t in "${TARGETS[@]}"; do
 	if [ -x "$O/$t" ]; then ok; else bad "$t: no executable in \$OUT"; fi
 	for f in "${t}_seed_corpus.zip" "$t.dict" "$t.options"; do
 		if [ -s "$O/$f" ]; then ok; else bad "$t: no $f in \$OUT"; fi
@@ -110,7 +112,7 @@ libfuzzer_args() {
 			gsub(/^[ \t]+|[ \t]+$/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", v)
 			if (k != "") print "-" k "=" v }' "$O/$1.options"
 }
-for t in $TARGETS; do
+for t in "${TARGETS[@]}"; do
 	seeds=$TMP/seeds/$t new=$TMP/new/$t art=$TMP/art/$t
 	mkdir -p "$seeds" "$new" "$art"
 	unzip -q "$O/${t}_seed_corpus.zip" -d "$seeds"

@@ -9,6 +9,9 @@
 cd "$(dirname "$0")/../.." || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 T711=fuzz_interp_711 T716=fuzz_interp_716
+# Every target of harness/targets.tsv (TARGETS).
+# shellcheck source=scripts/targets.sh
+. scripts/targets.sh || exit 1
 # check WHAT CMD...: one assertion, passed when CMD succeeds
 check() {
 	local what=$1
@@ -21,7 +24,7 @@ N=build/corpus/cf291-nonwildcard.cf W=build/corpus/cf291-wildcard.cf
 
 builds=(build/cftool "build/replay-guard/$T711" "build/replay-guard/$T716"
 	"build/replay-plain/$T711" "build/replay-plain/$T716")
-for t in fuzz_parse fuzz_validate $T711 $T716 fuzz_regex fuzz_differential; do
+for t in "${TARGETS[@]}"; do
 	builds+=("build/replay/$t")
 done
 run make -s "${builds[@]}"
@@ -269,11 +272,11 @@ check "promote: temporary files left" no_tmp "$R/$T711"
 # --- regress ----------------------------------------------------------------------
 run scripts/regress.sh
 expect_rc 0 "regress: seeds and corpus/regression"
-nseeds=$(find corpus/fuzz_parse corpus/fuzz_validate corpus/$T711 corpus/$T716 \
-	corpus/fuzz_regex corpus/fuzz_differential -maxdepth 1 -type f ! -name '.*' | wc -l)
+nseeds=$(for t in "${TARGETS[@]}"; do echo "corpus/$t"; done |
+	xargs -I{} find {} -maxdepth 1 -type f ! -name '.*' | wc -l)
 nreg=$(cat corpus/regression/*/index.tsv 2>/dev/null | grep -vc '^#' || true)
 expect_out "^regress: $((nseeds + nreg)) passed, 0 failed$" "regress: every seed and entry counted"
-check "regress: table of six targets" [ "$(grep -cE '^fuzz_[a-z0-9_]+ +[0-9]+ +[0-9]+ +0$' "$OUT")" = 6 ]
+check "regress: table of every target" [ "$(grep -cE '^fuzz_[a-z0-9_]+ +[0-9]+ +[0-9]+ +0$' "$OUT")" = ${#TARGETS[@]} ]
 check "regress: the CF-291 canary is a detect entry" grep -q "	detect	" corpus/regression/$T711/index.tsv
 check "regress: CF-291 is a fixed entry of 7.16" grep -q "	fixed	" corpus/regression/$T716/index.tsv
 
