@@ -41,6 +41,7 @@ struct cf_program {
 	cf_re **re;       /* per criterion, flattened; NULL unless REGEX */
 	uint32_t *first;  /* per instance: index of its first criterion in re */
 	uint32_t lo, hi;  /* instances evaluated: [lo, hi); all but in a view */
+	const cf_eval_obs *obs; /* NULL but in a view (run_event_obs) */
 };
 
 void
@@ -223,7 +224,29 @@ struct eval_ctx {
 	uint32_t instance;
 	uint32_t criterion;
 	cf_eval_stats *st;
+	const cf_eval_obs *obs; /* may be NULL */
+	const cf_value *single; /* cf_interp_criterion_test: the value */
+	int refused;            /* the last read was refused */
 };
+
+/* Tell the observer about a refused read. */
+static void
+report_oob(const struct eval_ctx *e, uint32_t field, int fault)
+{
+	cf_oob_read r;
+
+	if (e->obs == NULL || e->obs->oob == NULL)
+		return;
+	r.instance = e->instance;
+	r.instance_id = e->p->ch->instances[e->instance].id;
+	r.criterion = e->criterion;
+	r.field = field;
+	/* supplied <= CF_MAX_FIELDS, or cf_interp_eval's caller's count */
+	r.supplied =
+	    e->supplied > UINT32_MAX ? UINT32_MAX : (uint32_t)e->supplied;
+	r.fault = fault;
+	e->obs->oob(e->obs->ctx, &r);
+}
 
 #ifdef CF_GUARD
 /* Guard builds: report the out-of-bounds read as one structured line and
@@ -242,13 +265,28 @@ guard_fault(const struct eval_ctx *e, uint32_t field)
 }
 #endif
 
-/* The only input read. NULL when the runtime check refuses it. */
+/* The only input read. NULL when the runtime check or a checked
+ * evaluation refuses it. */
 static const cf_value *
-input_at(const struct eval_ctx *e, uint32_t field)
+input_at(struct eval_ctx *e, uint32_t field)
 {
+	if (e->single != NULL)
+		return e->single; /* criterion_test: no array */
 	if ((e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) &&
 	    field >= e->supplied) {
 		e->st->bounds_refused++;
+		e->refused = 1;
+		report_oob(e, field, 0);
+		return NULL;
+	}
+	/* A checked evaluation refuses what this build would read past its
+	 * inputs - before the guard and the bench canaries, since the read
+	 * does not happen. */
+	if (e->obs != NULL && (e->obs->flags & CF_EVAL_CHECKED) &&
+	    field >= e->supplied) {
+		e->st->checked_refused++;
+		e->refused = 1;
+		report_oob(e, field, 1);
 		return NULL;
 	}
 #ifdef CF_BENCH_BUG_CF291
@@ -400,7 +438,10 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
     cf_hit_fn fn, void *ctx, cf_eval_stats *st)
 {
 	cf_eval_stats local = { 0 };
-	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local };
+	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local,
+		p->obs, NULL, 0 };
+	void (*on_crit)(void *, uint32_t, uint32_t, int) =
+	    p->obs ? p->obs->criterion : NULL;
 
 	for (uint32_t i = p->lo; i < p->hi; i++) {
 		const cf_instance *in = &p->ch->instances[i];
@@ -414,11 +455,17 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
 			int r;
 			e.criterion = k;
 			e.st->criteria++;
+			e.refused = 0;
 			r = eval_criterion(
 			    &e, &in->crit[k], p->re[p->first[i] + k]);
 			if (r < 0)
 				return -r;
 			match = r;
+			if (on_crit != NULL)
+				on_crit(p->obs->ctx, i, k,
+				    e.refused
+				        ? CF_CRIT_REFUSED
+				        : (r ? CF_CRIT_TRUE : CF_CRIT_FALSE));
 		}
 		if (match) {
 			cf_hit h = { i, in->id, in->action };
@@ -466,4 +513,44 @@ cf_interp_run_event_on(const cf_program *p, const cf_event *ev,
 	view.lo = instance;
 	view.hi = instance + 1;
 	return cf_interp_run_event(&view, ev, fn, ctx, st);
+}
+
+/* The observer rides in a view too, so the evaluation below is the one
+ * every other caller gets, frame for frame. */
+int
+cf_interp_run_event_obs(const cf_program *p, const cf_event *ev,
+    uint32_t instance, const cf_eval_obs *obs, cf_hit_fn fn, void *ctx,
+    cf_eval_stats *st)
+{
+	cf_program view;
+
+	if (instance != CF_INTERP_ALL && instance >= p->ch->ninstances)
+		return CF_E_ARG;
+	view = *p;
+	view.obs = obs;
+	if (instance != CF_INTERP_ALL) {
+		view.lo = instance;
+		view.hi = instance + 1;
+	}
+	return cf_interp_run_event(&view, ev, fn, ctx, st);
+}
+
+int
+cf_interp_criterion_test(
+    const cf_program *p, uint32_t i, uint32_t k, const cf_value *v, int *result)
+{
+	cf_eval_stats local = { 0 };
+	struct eval_ctx e = { p, NULL, 0, i, k, &local, NULL, v, 0 };
+	int r;
+
+	*result = 0;
+	if (!cf_interp_enabled(p, i) || k >= p->ch->instances[i].ncrit ||
+	    v == NULL)
+		return CF_E_ARG;
+	r = eval_criterion(
+	    &e, &p->ch->instances[i].crit[k], p->re[p->first[i] + k]);
+	if (r < 0)
+		return -r;
+	*result = r;
+	return CF_OK;
 }
