@@ -765,6 +765,15 @@ gate_text(
 		}
 		for (uint16_t k = 0; k < in->ncrit; k++) {
 			const cf_gate_crit *gc = &r->crit[gi->first_crit + k];
+			if (gc->never_fails) {
+				printf("%s: note: instance %u (#%u), criterion "
+				       "%u, ",
+				    path, in->id, i, k);
+				field_text(t, in->crit[k].field);
+				printf(": always holds where it stands (a test "
+				       "that always holds, or one implied by "
+				       "the criteria before it)\n");
+			}
 			if (gi->state == CF_GATE_OFF_FLAG ||
 			    gc->total.evaluated > 0)
 				continue;
@@ -1020,7 +1029,8 @@ gate_json(
 				json_count(
 				    &r->count[(size_t)c * r->nbuilds + b]);
 			}
-			printf("},\"unreached\":");
+			printf("},\"never_fails\":%s,\"unreached\":",
+			    gc->never_fails ? "true" : "false");
 			if (gi->state == CF_GATE_OFF_FLAG ||
 			    gc->total.evaluated > 0)
 				printf("null");

@@ -91,6 +91,10 @@ typedef struct cf_gate_crit {
 	cf_gate_count total; /* over the builds run */
 	uint32_t unreached;  /* enum cf_gate_why: for live criteria */
 	uint32_t blocker; /* criterion index, for WHY_UNSAT and WHY_REFUSED */
+	/* 1: no event found that satisfies the criteria before it and fails
+	 * it: it always holds where it stands (a test that always holds, or
+	 * one implied by those before it), so evaluation never stops there */
+	uint32_t never_fails;
 } cf_gate_crit;
 
 /* Instance states (cf_gate_inst.state). */

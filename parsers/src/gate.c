@@ -851,8 +851,13 @@ run_instance(struct gate *g, uint32_t i)
 			continue; /* always true: reached by the events above */
 		if ((p = plan(g, i, k, 1, &blocker)) < 0)
 			return -p;
-		if (p == 0)
-			continue; /* it cannot fail after the ones before it */
+		if (p == 0) {
+			/* it cannot fail after the ones before it */
+			if (blocker == k)
+				g->res->crit[g->res->inst[i].first_crit + k]
+				    .never_fails = 1;
+			continue;
+		}
 		label(g, i, "stop at criterion %u", k);
 		g->res->ev_synth++;
 		if ((rc = run_event(g, &g->ev, i)) != CF_OK)
