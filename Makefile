@@ -53,6 +53,9 @@ TESTS   := $(patsubst tests/%.c,%,$(sort $(wildcard tests/test_*.c)))
 # Fuzz targets; fuzz_interp_<build> are fuzz_interp.c for one sensor build.
 TARGETS := fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716 \
            fuzz_regex fuzz_differential
+# ---- release gate (issue 19): its fuzz target (harness/fuzz_gate.c) ----
+TARGETS += fuzz_gate
+# ---- end release gate ----
 tsrc = harness/$(if $(filter fuzz_interp_%,$(1)),fuzz_interp,$(1)).c
 tdef = $(if $(filter fuzz_interp_%,$(1)),-DCF_H_BUILD='"$(subst fuzz_interp_7,7.,$(1))"') \
        $(if $(filter fuzz_regex,$(1)),-DCF_MUT_KIND=CF_MUT_REGEX)

@@ -5,7 +5,8 @@
 #      build/corpus/NAME.cf (the tests use these);
 #   2. corpus/<target>/ is filled for each fuzz target:
 #        channel targets (fuzz_parse fuzz_validate fuzz_interp_711
-#        fuzz_interp_716 fuzz_differential) get NAME.cf, except that
+#        fuzz_interp_716 fuzz_differential fuzz_gate) get NAME.cf, except
+#        that
 #          - a `# targets: t1 t2 ...` line in the .cft limits the seed to
 #            those targets;
 #          - the interpreter targets never get cf291-nonwildcard (it reads
@@ -34,11 +35,11 @@ SEEDS=$SRC/regex.seeds
 # printf %b stops at \c: an unescaped one (an even run of backslashes before).
 ENDS_B='(^|[^\\])(\\\\)*\\c'
 CHAN_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716
-    fuzz_differential)
+    fuzz_differential fuzz_gate)
 INTERP_TARGETS=(fuzz_interp_711 fuzz_interp_716)
 NO_INTERP=(cf291-nonwildcard)
 ALL_TARGETS=(fuzz_parse fuzz_validate fuzz_interp_711 fuzz_interp_716
-    fuzz_regex fuzz_differential)
+    fuzz_regex fuzz_differential fuzz_gate)
 
 die() {
 	printf 'corpus.sh: %s\n' "$*" >&2
