@@ -681,6 +681,22 @@ classify(struct gate *g, uint32_t i, uint32_t k)
 
 /* ---- boundary values ------------------------------------------------- */
 
+/* Append pad bytes to b until it holds n bytes. */
+static int
+pad_to(cf_buf *b, size_t n)
+{
+	/* 64 of PAD_BYTE */
+	static const char pad[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	                          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	const size_t chunk = sizeof(pad) - 1;
+	int rc = CF_OK;
+
+	while (rc == CF_OK && b->len < n)
+		rc =
+		    cf_buf_put(b, pad, n - b->len < chunk ? n - b->len : chunk);
+	return rc;
+}
+
 /* Boundary value idx (< NPROBES) for criterion c into *v, with its
  * description: 1, or 0 when that one does not apply, or a negative error. */
 static int
@@ -716,12 +732,11 @@ probe_value(struct gate *g, const cf_criterion *c, unsigned idx, cf_value *v,
 				pad /= 2;
 			else if (slen > 0)
 				pad = 0;
-			while (rc == CF_OK && b->len < pad)
-				rc = cf_buf_u8(b, PAD_BYTE);
+			rc = pad_to(b, pad);
 			if (rc == CF_OK && slen > 0)
 				rc = cf_buf_put(b, s->data, slen);
-			while (rc == CF_OK && b->len < CF_GATE_LONG_VALUE)
-				rc = cf_buf_u8(b, PAD_BYTE);
+			if (rc == CF_OK)
+				rc = pad_to(b, CF_GATE_LONG_VALUE);
 			break;
 		case 3:
 			if (c->op != CF_OP_REGEX)
