@@ -801,13 +801,14 @@ gate_text(
 		printf("%s: sensor %s: %s with %u of %u inputs: %u of %u "
 		       "instances enabled; %llu events, %llu criteria "
 		       "evaluated, %llu reads refused by its bounds check, "
-		       "%u fault sites\n",
+		       "%u fault site%s\n",
 		    path, gb->build->name, t->name,
 		    cf_build_supplied(gb->build, t->id), t->nfields,
 		    gb->cs.enabled, gb->cs.instances,
 		    (unsigned long long)gb->events,
 		    (unsigned long long)gb->es.criteria,
-		    (unsigned long long)gb->es.bounds_refused, gb->fault_sites);
+		    (unsigned long long)gb->es.bounds_refused, gb->fault_sites,
+		    plural(gb->fault_sites));
 	}
 	printf("%s: coverage: %u of %u live criteria evaluated (%.1f%%); "
 	       "%llu events synthesised, %llu supplied (%llu of another "
@@ -1259,13 +1260,13 @@ cmd_gate(int argc, char **argv)
 	} else if (tot.files > 1) {
 		printf("release: %u files: %u pass, %u rejected, %u errors; "
 		       "%llu of %llu live criteria evaluated (%.1f%%); %llu "
-		       "fault sites, %llu warnings: %s\n",
+		       "fault site%s, %llu warning%s: %s\n",
 		    tot.files, tot.passed, tot.rejected, tot.errors,
 		    (unsigned long long)tot.reached,
 		    (unsigned long long)tot.live,
 		    tot.live ? 100.0 * tot.reached / tot.live : 100.0,
-		    (unsigned long long)tot.faults,
-		    (unsigned long long)tot.warnings,
+		    (unsigned long long)tot.faults, plural(tot.faults),
+		    (unsigned long long)tot.warnings, plural(tot.warnings),
 		    worst == EX_OK ? "PASS" : "REJECTED");
 	}
 	ex = worst;
