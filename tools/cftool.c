@@ -233,6 +233,27 @@ load_chan(const char *path, cf_chan **out)
 	return EX_OK;
 }
 
+/* Read and parse an events file. */
+static int
+load_events(const char *path, cf_event_list **out)
+{
+	uint8_t *src;
+	size_t len;
+	cf_diag d = { 0 };
+	int ex, rc;
+
+	*out = NULL;
+	if ((ex = read_file(path, MAX_TEXT_FILE, &src, &len)) != EX_OK)
+		return ex;
+	rc = cf_event_parse((const char *)src, len, out, &d);
+	free(src);
+	if (rc != CF_OK) {
+		print_diag(path, rc, &d, 1);
+		return exit_for(rc);
+	}
+	return EX_OK;
+}
+
 static int
 cmd_asm(int argc, char **argv)
 {
@@ -421,19 +442,8 @@ cmd_run(int argc, char **argv)
 		fputc('\n', stderr);
 		return EX_USAGE;
 	}
-	if (events != NULL) {
-		uint8_t *src;
-		size_t len;
-		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len)) !=
-		    EX_OK)
-			return ex;
-		rc = cf_event_parse((const char *)src, len, &list, &d);
-		free(src);
-		if (rc != CF_OK) {
-			print_diag(events, rc, &d, 1);
-			return exit_for(rc);
-		}
-	}
+	if (events != NULL && (ex = load_events(events, &list)) != EX_OK)
+		return ex;
 	if ((ex = load_chan(argv[optind], &ch)) != EX_OK)
 		goto out;
 	if ((rc = cf_interp_compile(ch, b, &p, &cs, &d)) != CF_OK) {
@@ -1162,24 +1172,9 @@ cmd_gate(int argc, char **argv)
 	if ((ex = gate_sensors(sensors, builds, &go.nbuilds)) != EX_OK)
 		goto out;
 	go.builds = go.nbuilds ? builds : NULL;
-	if (events != NULL) {
-		uint8_t *src;
-		size_t len;
-		cf_diag d = { 0 };
-		int rc;
-
-		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len)) !=
-		    EX_OK)
-			goto out;
-		rc = cf_event_parse((const char *)src, len, &list, &d);
-		free(src);
-		if (rc != CF_OK) {
-			print_diag(events, rc, &d, 1);
-			ex = exit_for(rc);
-			goto out;
-		}
-		go.events = list;
-	}
+	if (events != NULL && (ex = load_events(events, &list)) != EX_OK)
+		goto out;
+	go.events = list;
 	if (json)
 		printf("{\"schema\":\"chanfuzz-gate/1\",\"as_built\":%s,"
 		       "\"files\":[",

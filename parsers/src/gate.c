@@ -430,6 +430,16 @@ cand_one(
 	return 1;
 }
 
+/* The operand of string criterion c when its test is wanted to hold (c
+ * wanting w), else NULL. */
+static const cf_str *
+held_operand(const struct gate *g, const cf_criterion *c, int w)
+{
+	if (!base_wanted(c, w) || cf_op_operand(c->op) != CF_OPND_STR)
+		return NULL;
+	return &g->ch->strings[c->str];
+}
+
 /* Joined candidate idx (0 or 1) for several constraints on one string
  * field: the longest wanted prefix, the wanted contained parts and regex
  * examples, the longest wanted suffix; idx 1 puts a pad byte between. */
@@ -446,11 +456,9 @@ cand_join(struct gate *g, uint32_t i, const struct want *cs, unsigned n,
 		return 0;
 	for (unsigned j = 0; j < n; j++) {
 		const cf_criterion *c = &g->ch->instances[i].crit[cs[j].k];
-		const cf_str *s;
-		if (!base_wanted(c, cs[j].w) ||
-		    cf_op_operand(c->op) != CF_OPND_STR)
+		const cf_str *s = held_operand(g, c, cs[j].w);
+		if (s == NULL)
 			continue;
-		s = &g->ch->strings[c->str];
 		if (c->op == CF_OP_PREFIX && (pre == NULL || s->len > pre->len))
 			pre = s;
 		if (c->op == CF_OP_SUFFIX && (suf == NULL || s->len > suf->len))
@@ -461,11 +469,9 @@ cand_join(struct gate *g, uint32_t i, const struct want *cs, unsigned n,
 		rc = cf_buf_put(b, pre->data, pre->len);
 	for (unsigned j = 0; j < n && rc == CF_OK; j++) {
 		const cf_criterion *c = &g->ch->instances[i].crit[cs[j].k];
-		const cf_str *s;
-		if (!base_wanted(c, cs[j].w) ||
-		    cf_op_operand(c->op) != CF_OPND_STR)
+		const cf_str *s = held_operand(g, c, cs[j].w);
+		if (s == NULL)
 			continue;
-		s = &g->ch->strings[c->str];
 		if (idx == 1)
 			rc = cf_buf_put(b, &x, 1);
 		if (rc == CF_OK && c->op == CF_OP_CONTAINS)
