@@ -53,7 +53,9 @@ struct gate {
 	cf_buf val[CF_MAX_FIELDS]; /* its string values */
 	cf_buf cand;               /* the candidate under test */
 	cf_buf probe;              /* a boundary value */
-	uint8_t *huge;             /* CF_RE_MAX_SUBJECT + 1 bytes, lazily */
+	cf_buf saved;              /* stop_at(): the value it replaced */
+	cf_value saved_value;
+	uint8_t *huge; /* CF_RE_MAX_SUBJECT + 1 bytes, lazily */
 	uint8_t example[RE_EXAMPLE_MAX]; /* a regex example */
 	const cf_event *cur; /* the event being run, for the observer */
 	uint32_t cur_user;   /* its place in the caller's events, or 0 */
@@ -729,6 +731,10 @@ probe_value(struct gate *g, const cf_criterion *c, unsigned idx, cf_value *v,
 			rc = cf_buf_put(b, s->data, slen - 1);
 			break;
 		case 2:
+			/* a REGEX's length edge is the matcher's limit (3);
+			 * a long subject would only measure its speed */
+			if (c->op == CF_OP_REGEX)
+				return 0;
 			*what = "long value";
 			/* The operand where the operator looks for it:
 			 * first, last, or in the middle; padding elsewhere. */
@@ -817,6 +823,42 @@ label(struct gate *g, uint32_t i, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* On top of the event that satisfies every criterion of instance i: make
+ * criterion k (which tests a value) fail, re-solving its field alone (the
+ * other fields already meet criteria 0..k-1), and keep that field's value
+ * to restore. As plan(g, i, k, 1, blocker), in one search instead of k. */
+static int
+stop_at(struct gate *g, uint32_t i, uint32_t k, uint32_t *blocker)
+{
+	const cf_criterion *c = &g->ch->instances[i].crit[k];
+	const cf_value *v = &g->ev.values[c->field];
+	struct want cs[CF_MAX_CRITERIA];
+	unsigned n = gather(g, i, k, 0, cs);
+	int rc;
+
+	if (v->type == CF_VT_STR) {
+		g->saved.len = 0;
+		if (v->len &&
+		    (rc = cf_buf_put(&g->saved, v->v.s, v->len)) != CF_OK)
+			return -rc;
+	}
+	g->saved_value = *v;
+	if ((rc = solve(g, i, c->field, cs, n, 1)) == 0)
+		*blocker = k;
+	return rc;
+}
+
+/* Put back the value stop_at() replaced. */
+static int
+restore(struct gate *g, uint32_t f)
+{
+	cf_value v = g->saved_value;
+
+	if (v.type == CF_VT_STR)
+		as_str(&v, &g->saved);
+	return commit(g, f, &v);
+}
+
 static int
 run_instance(struct gate *g, uint32_t i)
 {
@@ -871,7 +913,11 @@ run_instance(struct gate *g, uint32_t i)
 
 		if (in->crit[k].op == CF_OP_WILDCARD)
 			continue; /* always true: reached by the events above */
-		if ((p = plan(g, i, k, 1, &blocker)) < 0)
+		if (all && !valued(g, &in->crit[k]))
+			continue; /* no value to fail it: as the event above */
+		p = all ? stop_at(g, i, k, &blocker)
+		        : plan(g, i, k, 1, &blocker);
+		if (p < 0)
 			return -p;
 		if (p == 0) {
 			/* it cannot fail after the ones before it */
@@ -882,7 +928,10 @@ run_instance(struct gate *g, uint32_t i)
 		}
 		label(g, i, "stop at criterion %u", k);
 		g->res->ev_synth++;
-		if ((rc = run_event(g, &g->ev, i)) != CF_OK)
+		rc = run_event(g, &g->ev, i);
+		if (all && rc == CF_OK)
+			rc = restore(g, in->crit[k].field);
+		if (rc != CF_OK)
 			return rc;
 	}
 	return CF_OK;
@@ -1105,6 +1154,7 @@ cf_gate_run(const cf_chan *ch, const cf_gate_opts *o, cf_gate_result **out)
 		cf_buf_init(&g->val[f], CF_MAX_ALLOC);
 	cf_buf_init(&g->cand, CF_MAX_ALLOC);
 	cf_buf_init(&g->probe, CF_MAX_ALLOC);
+	cf_buf_init(&g->saved, CF_MAX_ALLOC);
 	rc = cf_val_check(ch, CF_VAL_CURRENT, &r->val);
 	if (rc != CF_OK && rc != CF_E_REJECTED)
 		goto out;
@@ -1122,6 +1172,7 @@ out:
 		cf_buf_free(&g->val[f]);
 	cf_buf_free(&g->cand);
 	cf_buf_free(&g->probe);
+	cf_buf_free(&g->saved);
 	cf_mem_free(g->huge);
 	cf_mem_free(g);
 	if (rc != CF_OK && rc != CF_E_REJECTED) {
