@@ -2,7 +2,8 @@
 # plain, ASan and guard builds, its exit codes and messages for bad input,
 # the release of several files, --json, --events, --sensors, --as-built;
 # scripts/gate.sh end to end (sanitizer evidence, Markdown and SARIF);
-# every seed of fuzz_gate replayed on its ASan build.
+# every seed of fuzz_gate replayed on its ASan build, and a few libFuzzer
+# runs of it.
 . "$(dirname "$0")/../lib.sh"
 P=build/asan/tests/cfpatch
 W=build/corpus/cf291-wildcard.cf
@@ -164,5 +165,14 @@ expect_rc 2 "gate.sh bad sensor"
 # fuzz_gate: every seed, one process, on the ASan replay build.
 run build/replay/fuzz_gate corpus/fuzz_gate/*
 expect_rc 0 "fuzz_gate seeds replay clean"
+# and a few libFuzzer runs from them, plain and with the structure-aware
+# mutator (bounded by runs: the target runs the gate twice per input).
+for v in "" _smart; do
+	w=$(mktemp -d "$TMP/w.XXXX")
+	run build/fuzz/fuzz_gate$v -seed=1 -runs=150 -artifact_prefix="$w/" \
+		-dict=harness/fuzz_gate.dict "$w" corpus/fuzz_gate
+	expect_rc 0 "fuzz_gate$v -runs=150"
+	expect_err 'Done 150 runs' "fuzz_gate$v completed its runs"
+done
 
 finish gate
