@@ -57,9 +57,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    "content the %s validator accepts reads past the inputs of build %s (refused by its bounds check %llu times): build=%s template=%s instance=%u criterion=%u field=%u supplied=%u declared=%u op=%s oracle=%s",
 			    cur == CF_OK ? "current" : "2024", b->name,
 			    (unsigned long long)st.bounds_refused, b->name,
-			    r->tmpl->name, r->id, r->criterion, r->field,
-			    r->supplied, r->tmpl->nfields, cf_op_name(r->op),
-			    run.oracle);
+			    r->tmpl->name, r->instance_id, r->criterion,
+			    r->field, r->supplied, r->tmpl->nfields,
+			    cf_op_name(r->op), run.oracle);
 	}
 out:
 	cf_mem_free(rep);

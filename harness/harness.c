@@ -196,14 +196,14 @@ cf_h_known_hit(const char *key)
 	}
 }
 
-/* The observer of one run (cf_interp_set_oob). */
+/* The observer of one run (cf_eval_obs.oob). */
 static int
 run_oob(void *ctx, const cf_oob_read *r)
 {
 	cf_h_run *run = ctx;
 	char key[CF_H_ROOT_CAUSE_MAX];
 
-	if (r->checked) {
+	if (!r->fault) {
 		if (!run->have_checked) {
 			run->have_checked = 1;
 			run->checked = *r;
@@ -223,13 +223,13 @@ cf_h_run_build(cf_h_run *run, const cf_chan *ch, const cf_build *b,
 {
 	cf_program *p = NULL;
 	cf_synth *syn = NULL;
+	cf_eval_obs obs = { 0, NULL, run_oob, run };
 	cf_event ev;
 	int rc;
 
 	rc = cf_interp_compile(ch, b, &p, NULL, NULL);
 	if (rc != CF_OK)
 		return rc == CF_E_NOMEM ? rc : CF_OK;
-	cf_interp_set_oob(p, run_oob, run);
 	if ((syn = cf_synth_new(ch)) == NULL) {
 		rc = CF_E_NOMEM;
 		goto out;
@@ -245,14 +245,15 @@ cf_h_run_build(cf_h_run *run, const cf_chan *ch, const cf_build *b,
 			goto out;
 		/* Its own instance only: the event is made to reach every
 		 * criterion of instance i; other instances see the tail. */
-		if ((rc = cf_interp_run_event_on(p, &ev, i, NULL, NULL, st)) !=
-		    CF_OK)
+		if ((rc = cf_interp_run_event_obs(
+		         p, &ev, i, &obs, NULL, NULL, st)) != CF_OK)
 			goto out;
 	}
 	for (unsigned k = 0; k < CF_H_MAX_TAIL_EVENTS; k++) {
 		if (!cf_h_tail_event(cf_interp_tmpl(p), tail, ntail, k, &ev))
 			break;
-		if ((rc = cf_interp_run_event(p, &ev, NULL, NULL, st)) != CF_OK)
+		if ((rc = cf_interp_run_event_obs(
+		         p, &ev, CF_INTERP_ALL, &obs, NULL, NULL, st)) != CF_OK)
 			goto out;
 	}
 	rc = CF_OK;

@@ -741,6 +741,7 @@ test_oob_observer(void)
 		    ? rows[i].build
 		    : cf_build_by_name(rows[i].name);
 		struct oob_log log = { rows[i].refuse, 0, { 0 } };
+		cf_eval_obs obs = { 0, NULL, on_oob, NULL };
 		cf_eval_stats st = { 0 };
 		cf_program *p = NULL;
 		cf_chan *ch = model(CF_TMPL_IPC, c, NELEM(c));
@@ -751,9 +752,10 @@ test_oob_observer(void)
 			cf_chan_free(ch);
 			continue;
 		}
-		cf_interp_set_oob(p, on_oob, &log);
-		CF_EXPECT_EQ(cf_interp_run_event(p, ev, NULL, NULL, &st), CF_OK,
-		    rows[i].what);
+		obs.ctx = &log;
+		CF_EXPECT_EQ(cf_interp_run_event_obs(
+		                 p, ev, CF_INTERP_ALL, &obs, NULL, NULL, &st),
+		    CF_OK, rows[i].what);
 		CF_EXPECT_EQ(log.n, rows[i].seen, rows[i].what);
 		CF_EXPECT_EQ(st.inputs_read, 1 + rows[i].reads, rows[i].what);
 		CF_EXPECT_EQ(st.oob_refused, rows[i].oob_refused, rows[i].what);
@@ -766,19 +768,18 @@ test_oob_observer(void)
 			CF_EXPECT(log.last.tmpl == cf_tmpl_by_id(CF_TMPL_IPC),
 			    "%s: template", rows[i].what);
 			CF_EXPECT_EQ(log.last.instance, 0, rows[i].what);
-			CF_EXPECT_EQ(log.last.id, 100, rows[i].what);
+			CF_EXPECT_EQ(log.last.instance_id, 100, rows[i].what);
 			CF_EXPECT_EQ(log.last.criterion, 1, rows[i].what);
 			CF_EXPECT_EQ(
 			    log.last.field, rows[i].field, rows[i].what);
 			CF_EXPECT_EQ(log.last.supplied, 20, rows[i].what);
 			CF_EXPECT_EQ(log.last.op, rows[i].op, rows[i].what);
 			CF_EXPECT_EQ(
-			    log.last.checked, rows[i].checked, rows[i].what);
+			    log.last.fault, !rows[i].checked, rows[i].what);
 		}
 		/* Without an observer, a checked build still refuses. */
 		if (rows[i].checked) {
 			cf_eval_stats st2 = { 0 };
-			cf_interp_set_oob(p, NULL, NULL);
 			CF_EXPECT_EQ(
 			    cf_interp_run_event(p, ev, NULL, NULL, &st2), CF_OK,
 			    rows[i].what);

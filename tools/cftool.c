@@ -6,6 +6,8 @@
  *   cftool validate [--validator 2024|current] FILE
  *   cftool run --sensor BUILD FILE [--events EVENTS]
  *   cftool types [--markdown | --json]
+ *   cftool gate FILE... [--sensors all|LIST] [--json] [--events EVENTS]
+ *               [--as-built]
  *
  * All file I/O of the project's model lives here; the library works on
  * memory buffers only. Exit codes are documented in docs/FORMAT.md
@@ -13,6 +15,9 @@
  */
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
+/* The NetBSD strn*vis prototypes; also silences a #warning in the header. */
+#define LIBBSD_NETBSD_VIS
+#include <bsd/vis.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,11 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cf_build.h"
 #include "cf_chan.h"
 #include "cf_event.h"
+#include "cf_gate.h"
 #include "cf_interp.h"
 #include "cf_limits.h"
 #include "cf_mem.h"
@@ -33,7 +40,7 @@
 #include "cf_val.h"
 
 /* The exit codes (docs/FORMAT.md section 9). Not EX_*: <sysexits.h> uses
- * those names for other values (EX_USAGE is 64 there). */
+ * those names for other values (CFT_EXIT_USAGE is 64 there). */
 enum {
 	CFT_EXIT_OK = 0,
 	CFT_EXIT_REJECTED = 1,
@@ -58,6 +65,9 @@ usage(FILE *f)
 	    "  run --sensor BUILD FILE [--events EVENTS]\n"
 	    "                                      evaluate events on a sensor build\n"
 	    "  types [--markdown | --json]         list template types and sensor builds\n"
+	    "  gate FILE... [--sensors all|LIST] [--json] [--events EVENTS]\n"
+	    "       [--as-built]                   the release gate: validator, and\n"
+	    "                                      synthesised events on every build\n"
 	    "exit: 0 ok, 1 rejected, 2 usage, 3 I/O error, 4 bad input, 5 internal\n",
 	    getprogname());
 }
@@ -73,10 +83,11 @@ usage_error(const char *fmt, const char *arg)
 
 /* Read a whole file, refusing more than max bytes; or, when more is not
  * NULL, read its first max bytes at most and set *more when it holds more
- * than that. */
+ * than that. On failure why gets "PATH: reason" and the exit code is
+ * returned. */
 static int
-read_file(
-    const char *path, size_t max, uint8_t **out, size_t *outlen, int *more)
+read_file_why(const char *path, size_t max, uint8_t **out, size_t *outlen,
+    int *more, char *why, size_t whysz)
 {
 	FILE *f;
 	uint8_t *buf;
@@ -85,25 +96,24 @@ read_file(
 
 	*out = NULL;
 	if ((f = fopen(path, "rb")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", getprogname(), path,
-		    strerror(errno));
+		snprintf(why, whysz, "%s: %s", path, strerror(errno));
 		return CFT_EXIT_IO;
 	}
 	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(
-		    stderr, "%s: %s: is a directory\n", getprogname(), path);
+		snprintf(why, whysz, "%s: is a directory", path);
 		fclose(f);
 		return CFT_EXIT_IO;
 	}
 	/* One byte more than allowed, to tell "too large" from "exactly max".
 	 */
 	if ((buf = cf_mem_alloc(max + 1)) == NULL) {
+		snprintf(why, whysz, "%s: out of memory", path);
 		fclose(f);
 		return CFT_EXIT_INTERNAL;
 	}
 	len = fread(buf, 1, max + 1, f);
 	if (ferror(f)) {
-		fprintf(stderr, "%s: %s: read error\n", getprogname(), path);
+		snprintf(why, whysz, "%s: read error", path);
 		fclose(f);
 		cf_mem_free(buf);
 		return CFT_EXIT_IO;
@@ -113,14 +123,27 @@ read_file(
 		*more = 1;
 		len = max;
 	} else if (len > max) {
-		fprintf(stderr, "%s: %s: larger than the limit of %zu bytes\n",
-		    getprogname(), path, max);
+		snprintf(why, whysz, "%s: larger than the limit of %zu bytes",
+		    path, max);
 		cf_mem_free(buf);
 		return CFT_EXIT_BADINPUT;
 	}
 	*out = buf;
 	*outlen = len;
 	return CFT_EXIT_OK;
+}
+
+/* read_file_why, the reason printed on stderr. */
+static int
+read_file(
+    const char *path, size_t max, uint8_t **out, size_t *outlen, int *more)
+{
+	char why[4200];
+	int ex = read_file_why(path, max, out, outlen, more, why, sizeof(why));
+
+	if (ex != CFT_EXIT_OK)
+		fprintf(stderr, "%s: %s\n", getprogname(), why);
+	return ex;
 }
 
 /* Write atomically: a temporary file beside the target, then rename. */
@@ -210,6 +233,28 @@ load_chan(const char *path, cf_chan **out)
 		    (unsigned)CF_MAX_FILE_SIZE);
 	if (rc != CF_OK) {
 		print_diag(path, rc, &d, 0);
+		return exit_for(rc);
+	}
+	return CFT_EXIT_OK;
+}
+
+/* Read and parse an events file. */
+static int
+load_events(const char *path, cf_event_list **out)
+{
+	uint8_t *src;
+	size_t len;
+	cf_diag d = { 0 };
+	int ex, rc;
+
+	*out = NULL;
+	if ((ex = read_file(path, MAX_TEXT_FILE, &src, &len, NULL)) !=
+	    CFT_EXIT_OK)
+		return ex;
+	rc = cf_event_parse((const char *)src, len, out, &d);
+	cf_mem_free(src);
+	if (rc != CF_OK) {
+		print_diag(path, rc, &d, 1);
 		return exit_for(rc);
 	}
 	return CFT_EXIT_OK;
@@ -404,19 +449,8 @@ cmd_run(int argc, char **argv)
 		fputc('\n', stderr);
 		return CFT_EXIT_USAGE;
 	}
-	if (events != NULL) {
-		uint8_t *src;
-		size_t len;
-		if ((ex = read_file(events, MAX_TEXT_FILE, &src, &len, NULL)) !=
-		    CFT_EXIT_OK)
-			return ex;
-		rc = cf_event_parse((const char *)src, len, &list, &d);
-		cf_mem_free(src);
-		if (rc != CF_OK) {
-			print_diag(events, rc, &d, 1);
-			return exit_for(rc);
-		}
-	}
+	if (events != NULL && (ex = load_events(events, &list)) != CFT_EXIT_OK)
+		return ex;
 	if ((ex = load_chan(argv[optind], &ch)) != CFT_EXIT_OK)
 		goto out;
 	if ((rc = cf_interp_compile(ch, b, &p, &cs, &d)) != CF_OK) {
@@ -455,7 +489,8 @@ out:
 	return ex;
 }
 
-/* s as a JSON string: quotes, backslashes and control bytes escaped. */
+/* s as a JSON string: quotes and backslashes escaped, bytes outside
+ * printable ASCII as \u00XX. */
 static void
 json_str(const char *s)
 {
@@ -464,7 +499,7 @@ json_str(const char *s)
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
 			printf("\\%c", c);
-		else if (c < 0x20)
+		else if (c < 0x20 || c > 0x7e)
 			printf("\\u%04x", c);
 		else
 			putchar(c);
@@ -600,6 +635,713 @@ cmd_types(int argc, char **argv)
 	return CFT_EXIT_OK;
 }
 
+/* ---- gate: the release gate (cf_gate.h); this file only prints ---- */
+
+/* As the text form escapes strings (docs/FORMAT.md 7.1), so that any byte
+ * of a value or label prints as ASCII. */
+#define GATE_VIS_FLAGS \
+	(VIS_CSTYLE | VIS_OCTAL | VIS_TAB | VIS_NL | VIS_DQ | VIS_NOLOCALE)
+/* Bytes of a value shown in a text line (all of it in JSON). */
+#define GATE_SHOW_BYTES 64u
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CFTOOL_CHECKED_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(CF_GUARD)
+#define CFTOOL_CHECKED_BUILD 1
+#endif
+
+/* p[0..n) escaped, in a new string (NULL when out of memory). A copy with
+ * a NUL after it: strnvisx looks one byte ahead (see text.c). */
+static char *
+vis_dup(const uint8_t *p, size_t n)
+{
+	char *in, *out;
+
+	if (n > (SIZE_MAX - 1) / 4)
+		return NULL;
+	if ((in = cf_mem_alloc(n + 1)) == NULL)
+		return NULL;
+	if ((out = cf_mem_alloc(4 * n + 1)) == NULL) {
+		cf_mem_free(in);
+		return NULL;
+	}
+	if (n > 0)
+		memcpy(in, p, n);
+	in[n] = '\0';
+	if (strnvisx(out, 4 * n + 1, in, n, GATE_VIS_FLAGS) < 0)
+		out[0] = '\0';
+	cf_mem_free(in);
+	return out;
+}
+
+/* Print p[0..n) escaped, at most max bytes of it. */
+static void
+print_vis(const uint8_t *p, size_t n, size_t max)
+{
+	char *v = vis_dup(p, n < max ? n : max);
+
+	fputs(v ? v : "?", stdout);
+	if (n > max)
+		printf("...(%zu bytes)", n);
+	cf_mem_free(v);
+}
+
+/* A JSON string of untrusted bytes, in the text form's escaping. */
+static void
+json_vis(const uint8_t *p, size_t n)
+{
+	char *v = vis_dup(p, n);
+	json_str(v ? v : "");
+	cf_mem_free(v);
+}
+
+static void
+field_text(const cf_tmpl *t, uint32_t f)
+{
+	if (t != NULL && f < t->nfields)
+		printf("field %u (index %u, %s)", f + 1, f, t->fields[f].name);
+	else
+		printf("field %u (index %u, past the template's %u fields)",
+		    f + 1, f, t ? t->nfields : 0);
+}
+
+/* The values of an event that are not empty / 0. */
+static void
+event_text(const cf_tmpl *t, const cf_gate_fault *x)
+{
+	const cf_event *ev = &x->event;
+	int any = 0;
+
+	if (x->user_event)
+		printf("event %u \"", x->user_event);
+	else
+		printf("event \"");
+	print_vis((const uint8_t *)x->label, strlen(x->label), 200);
+	printf("\" {");
+	for (uint32_t f = 0; f < ev->nvalues && t && f < t->nfields; f++) {
+		const cf_value *v = &ev->values[f];
+		if (v->type == CF_VT_STR ? x->orig_len[f] == 0 : v->v.u == 0)
+			continue;
+		printf("%s%s=", any ? ", " : "", t->fields[f].name);
+		any = 1;
+		if (v->type == CF_VT_STR) {
+			putchar('"');
+			print_vis(v->v.s, v->len, GATE_SHOW_BYTES);
+			if (v->len < x->orig_len[f] &&
+			    v->len <= GATE_SHOW_BYTES)
+				printf("...(%u bytes)", x->orig_len[f]);
+			putchar('"');
+		} else {
+			printf("0x%llx", (unsigned long long)v->v.u);
+		}
+	}
+	printf("%s}", any ? "" : "every field empty or 0");
+}
+
+static const char *
+state_name(unsigned s)
+{
+	static const char *const n[] = { "live", "disabled-flag",
+		"disabled-regex", "unknown-template" };
+	return s < sizeof(n) / sizeof(n[0]) ? n[s] : "?";
+}
+
+static const char *
+plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static double
+pct(uint32_t part, uint32_t whole)
+{
+	return whole ? 100.0 * part / whole : 100.0;
+}
+
+struct gate_totals {
+	unsigned files, passed, rejected, errors;
+	uint64_t live, reached, faults, warnings;
+};
+
+static unsigned
+gate_warnings(const cf_gate_result *r)
+{
+	unsigned n = r->unsat + r->bad_regex;
+	return n + (r->live - r->reached);
+}
+
+static void
+gate_text(
+    const char *path, const cf_chan *ch, const cf_gate_result *r, double secs)
+{
+	const cf_tmpl *t = r->tmpl;
+	unsigned fbuilds = 0;
+
+	if (r->val_rc == CF_OK)
+		printf("%s: validator: accepted (current)\n", path);
+	for (uint32_t i = 0; i < r->val.nstored; i++) {
+		const cf_val_problem *p = &r->val.p[i];
+		printf("%s: REJECTED: validator: ", path);
+		if (p->instance >= 0)
+			printf(
+			    "instance %u (#%d) ", p->instance_id, p->instance);
+		if (p->criterion >= 0)
+			printf("criterion %d ", p->criterion);
+		if (p->field >= 0)
+			printf("field %d ", p->field);
+		printf("%s: %s\n", cf_err_name(p->code), p->why);
+	}
+	if (r->val.nproblems > r->val.nstored)
+		printf("%s: REJECTED: validator: %u more problems not shown\n",
+		    path, r->val.nproblems - r->val.nstored);
+	for (uint32_t k = 0; k < r->nkept; k++) {
+		const cf_gate_fault *x = &r->faults[k];
+		printf("%s: FAULT: sensor %s, template %s, instance %u (#%u), "
+		       "criterion %u, ",
+		    path, r->builds[x->build].build->name, t ? t->name : "?",
+		    x->instance_id, x->instance, x->criterion);
+		field_text(t, x->field);
+		printf(", %u inputs supplied: %s: ", x->supplied,
+		    cf_err_name(CF_E_INPUT_BOUNDS));
+		event_text(t, x);
+		printf(
+		    " (%llu events reach it)\n", (unsigned long long)x->times);
+	}
+	if (r->nfaults > r->nkept)
+		printf("%s: FAULT: %u more fault sites not shown\n", path,
+		    r->nfaults - r->nkept);
+	for (uint32_t i = 0; i < r->ninstances; i++) {
+		const cf_gate_inst *gi = &r->inst[i];
+		const cf_instance *in = &ch->instances[i];
+
+		if (gi->state == CF_GATE_OFF_REGEX)
+			printf(
+			    "%s: warning: %s: instance %u (#%u): disabled on "
+			    "every build: criterion %d's regex does not "
+			    "compile: %s\n",
+			    path, cf_err_name(CF_E_GATE_DISABLED), in->id, i,
+			    gi->bad_regex, cf_err_name(gi->bad_regex_code));
+		if (gi->unsat >= 0) {
+			printf("%s: warning: %s: instance %u (#%u) can never "
+			       "match: criterion %d, ",
+			    path, cf_err_name(CF_E_GATE_UNSAT), in->id, i,
+			    gi->unsat);
+			field_text(t, in->crit[gi->unsat].field);
+			printf(", %s: %s", cf_op_name(in->crit[gi->unsat].op),
+			    cf_gate_unsat_text(gi->unsat_why));
+			if (gi->unsat_with >= 0)
+				printf(" (criterion %d)", gi->unsat_with);
+			printf("\n");
+		}
+		for (uint16_t k = 0; k < in->ncrit; k++) {
+			const cf_gate_crit *gc = &r->crit[gi->first_crit + k];
+			if (gc->never_fails) {
+				printf("%s: note: instance %u (#%u), criterion "
+				       "%u, ",
+				    path, in->id, i, k);
+				field_text(t, in->crit[k].field);
+				printf(": always holds where it stands (a test "
+				       "that always holds, or one implied by "
+				       "the criteria before it)\n");
+			}
+			if (gi->state == CF_GATE_OFF_FLAG ||
+			    gc->total.evaluated > 0)
+				continue;
+			printf("%s: warning: %s: instance %u (#%u), criterion "
+			       "%u, ",
+			    path, cf_err_name(CF_E_GATE_UNREACHED), in->id, i,
+			    k);
+			field_text(t, in->crit[k].field);
+			printf(": never evaluated: %s",
+			    cf_gate_why_text(gc->unreached));
+			if (gc->unreached == CF_GATE_WHY_UNSAT ||
+			    gc->unreached == CF_GATE_WHY_REFUSED)
+				printf(" (criterion %u)", gc->blocker);
+			printf("\n");
+		}
+	}
+	for (uint32_t b = 0; b < r->nbuilds; b++) {
+		const cf_gate_build *gb = &r->builds[b];
+		if (gb->compile_rc != CF_OK) {
+			printf("%s: sensor %s: does not run this content: %s\n",
+			    path, gb->build->name, cf_err_name(gb->compile_rc));
+			continue;
+		}
+		fbuilds += gb->fault_sites > 0;
+		printf("%s: sensor %s: %s with %u of %u inputs: %u of %u "
+		       "instances enabled; %llu events, %llu criteria "
+		       "evaluated, %llu reads refused by its bounds check, "
+		       "%u fault site%s\n",
+		    path, gb->build->name, t->name,
+		    cf_build_supplied(gb->build, t->id), t->nfields,
+		    gb->cs.enabled, gb->cs.instances,
+		    (unsigned long long)gb->events,
+		    (unsigned long long)gb->es.criteria,
+		    (unsigned long long)gb->es.bounds_refused, gb->fault_sites,
+		    plural(gb->fault_sites));
+	}
+	printf("%s: coverage: %u of %u live criteria evaluated (%.1f%%); "
+	       "%llu events synthesised, %llu supplied (%llu of another "
+	       "template)\n",
+	    path, r->reached, r->live, pct(r->reached, r->live),
+	    (unsigned long long)r->ev_synth, (unsigned long long)r->ev_user,
+	    (unsigned long long)r->ev_skipped);
+	if (r->verdict == CF_OK)
+		printf("%s: PASS: accepted by the validator, no build faults, "
+		       "%u warning%s (%.3f s)\n",
+		    path, gate_warnings(r), plural(gate_warnings(r)), secs);
+	else
+		printf("%s: REJECTED: the validator %s (%u problem%s); %u "
+		       "fault site%s on %u build%s; %u warning%s (%.3f s)\n",
+		    path, r->val_rc == CF_OK ? "accepts" : "rejects",
+		    r->val.nproblems, plural(r->val.nproblems), r->nfaults,
+		    plural(r->nfaults), fbuilds, plural(fbuilds),
+		    gate_warnings(r), plural(gate_warnings(r)), secs);
+}
+
+static void
+json_count(const cf_gate_count *c)
+{
+	printf("{\"evaluated\":%llu,\"matched\":%llu,\"failed\":%llu,"
+	       "\"refused\":%llu,\"faults\":%llu}",
+	    (unsigned long long)c->evaluated, (unsigned long long)c->matched,
+	    (unsigned long long)c->failed, (unsigned long long)c->refused,
+	    (unsigned long long)c->faults);
+}
+
+static void
+json_field(const cf_tmpl *t, uint32_t f)
+{
+	printf("\"field\":%u,\"field_name\":", f);
+	if (t != NULL && f < t->nfields)
+		json_str(t->fields[f].name);
+	else
+		printf("null");
+}
+
+static void
+json_event(const cf_tmpl *t, const cf_gate_fault *x)
+{
+	const cf_event *ev = &x->event;
+
+	printf("{\"label\":");
+	json_vis((const uint8_t *)x->label, strlen(x->label));
+	printf(",\"source\":\"%s\",\"user_event\":%u,\"values\":{",
+	    x->user_event ? "user" : "synthesised", x->user_event);
+	for (uint32_t f = 0; f < ev->nvalues && t && f < t->nfields; f++) {
+		const cf_value *v = &ev->values[f];
+		if (f)
+			putchar(',');
+		json_str(t->fields[f].name);
+		putchar(':');
+		if (v->type == CF_VT_STR) {
+			printf("{\"str\":");
+			json_vis(v->v.s, v->len);
+			printf(",\"len\":%u,\"truncated\":%s}", x->orig_len[f],
+			    v->len < x->orig_len[f] ? "true" : "false");
+		} else {
+			printf("{\"int\":%llu}", (unsigned long long)v->v.u);
+		}
+	}
+	printf("}}");
+}
+
+static void
+gate_json(
+    const char *path, const cf_chan *ch, const cf_gate_result *r, double secs)
+{
+	const cf_tmpl *t = r->tmpl;
+	int first = 1;
+
+	printf("{\"file\":");
+	json_vis((const uint8_t *)path, strlen(path));
+	printf(",\"verdict\":\"%s\",\"exit\":%d,\"seconds\":%.6f,",
+	    r->verdict == CF_OK ? "pass" : "reject",
+	    r->verdict == CF_OK ? CFT_EXIT_OK : CFT_EXIT_REJECTED, secs);
+	printf("\"template\":");
+	if (t)
+		printf("{\"id\":%u,\"name\":\"%s\",\"fields\":%u}", t->id,
+		    t->name, t->nfields);
+	else
+		printf("{\"id\":%u,\"name\":null,\"fields\":null}",
+		    ch->template_type);
+	printf(",\"channel\":%u,\"content_version\":%u,\"instances\":%u,",
+	    ch->channel, ch->content_version, ch->ninstances);
+	printf("\"validator\":{\"version\":\"current\",\"accepted\":%s,"
+	       "\"problems_total\":%u,\"problems\":[",
+	    r->val_rc == CF_OK ? "true" : "false", r->val.nproblems);
+	for (uint32_t i = 0; i < r->val.nstored; i++) {
+		const cf_val_problem *p = &r->val.p[i];
+		printf("%s{\"code\":\"%s\",\"number\":%d,\"instance\":%d,"
+		       "\"instance_id\":",
+		    i ? "," : "", cf_err_name(p->code), p->code, p->instance);
+		if (p->instance >= 0)
+			printf("%u", p->instance_id);
+		else
+			printf("null");
+		printf(",\"criterion\":%d,\"field\":%d,\"why\":", p->criterion,
+		    p->field);
+		json_str(p->why);
+		putchar('}');
+	}
+	printf("]},\"builds\":[");
+	for (uint32_t b = 0; b < r->nbuilds; b++) {
+		const cf_gate_build *gb = &r->builds[b];
+		printf("%s{\"name\":\"%s\",\"runs\":%s,\"refused_code\":",
+		    b ? "," : "", gb->build->name,
+		    gb->compile_rc == CF_OK ? "true" : "false");
+		if (gb->compile_rc != CF_OK)
+			printf("\"%s\"", cf_err_name(gb->compile_rc));
+		else
+			printf("null");
+		printf(",\"supplied\":%u,\"checks\":{\"runtime_bounds\":%s,"
+		       "\"compile_fields\":%s},",
+		    t ? cf_build_supplied(gb->build, t->id) : 0,
+		    (gb->build->checks & CF_CHECK_RUNTIME_BOUNDS) ? "true"
+		                                                  : "false",
+		    (gb->build->checks & CF_CHECK_COMPILE_FIELDS) ? "true"
+		                                                  : "false");
+		printf("\"instances_enabled\":%u,\"disabled_by_regex\":%u,"
+		       "\"disabled_by_field_check\":%u,\"events\":%llu,"
+		       "\"criteria_evaluated\":%llu,\"reads_refused_by_build\":"
+		       "%llu,\"fault_sites\":%u}",
+		    gb->cs.enabled, gb->cs.rejected_regex,
+		    gb->cs.rejected_fields, (unsigned long long)gb->events,
+		    (unsigned long long)gb->es.criteria,
+		    (unsigned long long)gb->es.bounds_refused, gb->fault_sites);
+	}
+	printf("],\"faults_total\":%u,\"faults\":[", r->nfaults);
+	for (uint32_t k = 0; k < r->nkept; k++) {
+		const cf_gate_fault *x = &r->faults[k];
+		printf("%s{\"code\":\"%s\",\"build\":\"%s\",\"template\":",
+		    k ? "," : "", cf_err_name(CF_E_INPUT_BOUNDS),
+		    r->builds[x->build].build->name);
+		if (t)
+			json_str(t->name);
+		else
+			printf("null");
+		printf(",\"instance\":%u,\"instance_id\":%u,\"criterion\":%u,",
+		    x->instance, x->instance_id, x->criterion);
+		json_field(t, x->field);
+		printf(",\"supplied\":%u,\"times\":%llu,\"event\":",
+		    x->supplied, (unsigned long long)x->times);
+		json_event(t, x);
+		putchar('}');
+	}
+	printf("],\"warnings\":[");
+	for (uint32_t i = 0; i < r->ninstances; i++) {
+		const cf_gate_inst *gi = &r->inst[i];
+		const cf_instance *in = &ch->instances[i];
+
+		if (gi->state == CF_GATE_OFF_REGEX) {
+			printf("%s{\"code\":\"%s\",\"instance\":%u,"
+			       "\"instance_id\":%u,\"criterion\":%d,"
+			       "\"why\":\"regex does not compile: %s\"}",
+			    first ? "" : ",", cf_err_name(CF_E_GATE_DISABLED),
+			    i, in->id, gi->bad_regex,
+			    cf_err_name(gi->bad_regex_code));
+			first = 0;
+		}
+		if (gi->unsat >= 0) {
+			printf("%s{\"code\":\"%s\",\"instance\":%u,"
+			       "\"instance_id\":%u,\"criterion\":%d,",
+			    first ? "" : ",", cf_err_name(CF_E_GATE_UNSAT), i,
+			    in->id, gi->unsat);
+			json_field(t, in->crit[gi->unsat].field);
+			printf(
+			    ",\"with_criterion\":%d,\"why\":", gi->unsat_with);
+			json_str(cf_gate_unsat_text(gi->unsat_why));
+			putchar('}');
+			first = 0;
+		}
+		for (uint16_t k = 0; k < in->ncrit; k++) {
+			const cf_gate_crit *gc = &r->crit[gi->first_crit + k];
+			if (gi->state == CF_GATE_OFF_FLAG ||
+			    gc->total.evaluated > 0)
+				continue;
+			printf("%s{\"code\":\"%s\",\"instance\":%u,"
+			       "\"instance_id\":%u,\"criterion\":%u,",
+			    first ? "" : ",", cf_err_name(CF_E_GATE_UNREACHED),
+			    i, in->id, k);
+			json_field(t, in->crit[k].field);
+			printf(",\"blocker\":%u,\"why\":", gc->blocker);
+			json_str(cf_gate_why_text(gc->unreached));
+			putchar('}');
+			first = 0;
+		}
+	}
+	printf("],\"events\":{\"synthesised\":%llu,\"user\":%llu,"
+	       "\"user_other_template\":%llu},",
+	    (unsigned long long)r->ev_synth, (unsigned long long)r->ev_user,
+	    (unsigned long long)r->ev_skipped);
+	printf("\"coverage\":{\"criteria\":%u,\"live\":%u,\"evaluated\":%u,"
+	       "\"percent\":%.2f,\"instances\":[",
+	    r->ncrit, r->live, r->reached, pct(r->reached, r->live));
+	for (uint32_t i = 0; i < r->ninstances; i++) {
+		const cf_gate_inst *gi = &r->inst[i];
+		const cf_instance *in = &ch->instances[i];
+
+		printf("%s{\"instance\":%u,\"instance_id\":%u,\"state\":\"%s\","
+		       "\"hits\":%llu,\"criteria\":[",
+		    i ? "," : "", i, in->id, state_name(gi->state),
+		    (unsigned long long)gi->hits);
+		for (uint16_t k = 0; k < in->ncrit; k++) {
+			uint32_t c = gi->first_crit + k;
+			const cf_gate_crit *gc = &r->crit[c];
+			printf("%s{\"criterion\":%u,", k ? "," : "", k);
+			json_field(t, in->crit[k].field);
+			printf(",\"op\":\"%s\",\"counts\":",
+			    cf_op_name(in->crit[k].op));
+			json_count(&gc->total);
+			printf(",\"by_build\":{");
+			for (uint32_t b = 0; b < r->nbuilds; b++) {
+				printf("%s\"%s\":", b ? "," : "",
+				    r->builds[b].build->name);
+				json_count(
+				    &r->count[(size_t)c * r->nbuilds + b]);
+			}
+			printf("},\"never_fails\":%s,\"unreached\":",
+			    gc->never_fails ? "true" : "false");
+			if (gi->state == CF_GATE_OFF_FLAG ||
+			    gc->total.evaluated > 0)
+				printf("null");
+			else
+				json_str(cf_gate_why_text(gc->unreached));
+			putchar('}');
+		}
+		printf("]}");
+	}
+	printf("]}}");
+}
+
+/* Read and parse FILE for the gate; on failure, print and describe. */
+static int
+gate_load(const char *path, cf_chan **out, cf_diag *d, char *why, size_t n)
+{
+	uint8_t *buf;
+	size_t len;
+	int ex, rc, more = 0;
+
+	*out = NULL;
+	/* As load_chan: a file over the limit is judged by the parser. */
+	ex = read_file_why(
+	    path, CF_MAX_FILE_SIZE + 1, &buf, &len, &more, why, n);
+	if (ex != CFT_EXIT_OK) {
+		fprintf(stderr, "%s: %s\n", getprogname(), why);
+		return ex;
+	}
+	rc = cf_chan_parse(buf, len, out, d);
+	cf_mem_free(buf);
+	if (rc == CF_E_TOO_LARGE && more)
+		snprintf(d->msg, sizeof(d->msg),
+		    "more than %zu bytes: over the limit of %u", len,
+		    (unsigned)CF_MAX_FILE_SIZE);
+	if (rc != CF_OK) {
+		print_diag(path, rc, d, 0);
+		snprintf(why, n, "%s: %s (%d) at offset %u: %s", path,
+		    cf_err_name(rc), rc, d->offset,
+		    d->msg[0] ? d->msg : cf_strerror(rc));
+		return exit_for(rc);
+	}
+	return CFT_EXIT_OK;
+}
+
+/* --sensors all|LIST: the builds, or NULL for all; exit 2 on a bad name. */
+static int
+gate_sensors(const char *arg, const cf_build **v, size_t *n)
+{
+	const char *p = arg;
+
+	*n = 0;
+	if (strcmp(arg, "all") == 0)
+		return CFT_EXIT_OK;
+	while (*p) {
+		char name[64];
+		size_t len = strcspn(p, ",");
+		const cf_build *b = NULL;
+		size_t k;
+
+		if (len > 0 && len < sizeof(name)) {
+			memcpy(name, p, len);
+			name[len] = '\0';
+			b = cf_build_by_name(name);
+		}
+		if (b == NULL) {
+			fprintf(stderr,
+			    "%s: gate: unknown sensor build '%.*s'; known: all",
+			    getprogname(), (int)(len < 64 ? len : 64), p);
+			for (size_t i = 0; i < cf_build_count(); i++)
+				fprintf(stderr, " %s", cf_build_at(i)->name);
+			fputc('\n', stderr);
+			return CFT_EXIT_USAGE;
+		}
+		for (k = 0; k < *n && v[k] != b; k++)
+			;
+		if (k == *n)
+			v[(*n)++] = b; /* at most cf_build_count() */
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return usage_error(
+			    "gate: empty name in --sensors %s", arg);
+	}
+	if (*n == 0)
+		return usage_error("gate: --sensors %s names no build", arg);
+	return CFT_EXIT_OK;
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+cmd_gate(int argc, char **argv)
+{
+	static const struct option opts[] = { { "sensors", required_argument,
+		                                  NULL, 's' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "as-built", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+	const char *sensors = "all", *events = NULL;
+	const cf_build **builds = NULL;
+	cf_event_list *list = NULL;
+	cf_gate_opts go = { NULL, 0, NULL, 0 };
+	struct gate_totals tot = { 0 };
+	int c, ex = CFT_EXIT_OK, json = 0, worst = CFT_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 's')
+			sensors = optarg;
+		else if (c == 'e')
+			events = optarg;
+		else if (c == 'j')
+			json = 1;
+		else if (c == 'a')
+			go.flags |= CF_GATE_AS_BUILT;
+		else
+			return usage_error(
+			    "gate: unknown option %s", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return usage_error("%s", "gate needs at least one FILE");
+#ifndef CFTOOL_CHECKED_BUILD
+	if (go.flags & CF_GATE_AS_BUILT)
+		return usage_error("%s",
+		    "gate --as-built performs the reads past the inputs: run "
+		    "it with build/asan/cftool or build/guard/cftool");
+#endif
+	if ((builds = cf_mem_calloc(cf_build_count(), sizeof(*builds))) == NULL)
+		return CFT_EXIT_INTERNAL;
+	if ((ex = gate_sensors(sensors, builds, &go.nbuilds)) != CFT_EXIT_OK)
+		goto out;
+	go.builds = go.nbuilds ? builds : NULL;
+	if (events != NULL && (ex = load_events(events, &list)) != CFT_EXIT_OK)
+		goto out;
+	go.events = list;
+	if (json)
+		printf("{\"schema\":\"chanfuzz-gate/1\",\"as_built\":%s,"
+		       "\"files\":[",
+		    (go.flags & CF_GATE_AS_BUILT) ? "true" : "false");
+	for (int a = optind; a < argc; a++) {
+		const char *path = argv[a];
+		cf_gate_result *r = NULL;
+		cf_chan *ch = NULL;
+		cf_diag d = { 0 };
+		char why[4400];
+		double t0 = now_s();
+		int fex, rc;
+
+		fflush(stdout); /* a fault (--as-built) must not lose output */
+		tot.files++;
+		if ((fex = gate_load(path, &ch, &d, why, sizeof(why))) ==
+		    CFT_EXIT_OK) {
+			rc = cf_gate_run(ch, &go, &r);
+			if (rc == CF_OK || rc == CF_E_REJECTED) {
+				fex = rc == CF_OK ? CFT_EXIT_OK
+				                  : CFT_EXIT_REJECTED;
+			} else {
+				snprintf(why, sizeof(why), "%s: gate: %s", path,
+				    cf_strerror(rc));
+				fprintf(stderr, "%s: %s\n", getprogname(), why);
+				fex = exit_for(rc) == CFT_EXIT_INTERNAL
+				    ? CFT_EXIT_INTERNAL
+				    : CFT_EXIT_BADINPUT;
+			}
+		}
+		if (r != NULL) {
+			tot.live += r->live;
+			tot.reached += r->reached;
+			tot.faults += r->nfaults;
+			tot.warnings += gate_warnings(r);
+			if (json) {
+				if (a > optind)
+					putchar(',');
+				gate_json(path, ch, r, now_s() - t0);
+			} else {
+				gate_text(path, ch, r, now_s() - t0);
+			}
+		} else if (json) {
+			printf("%s{\"file\":", a > optind ? "," : "");
+			json_vis((const uint8_t *)path, strlen(path));
+			printf(",\"verdict\":\"error\",\"exit\":%d,\"error\":",
+			    fex);
+			json_vis((const uint8_t *)why, strlen(why));
+			printf(",\"code\":");
+			if (d.code)
+				printf("\"%s\"", cf_err_name(d.code));
+			else
+				printf("null");
+			putchar('}');
+		} else {
+			printf("%s: ERROR: ", path);
+			print_vis((const uint8_t *)why, strlen(why), 4096);
+			printf("\n");
+		}
+		tot.passed += fex == CFT_EXIT_OK;
+		tot.rejected += fex == CFT_EXIT_REJECTED;
+		tot.errors += fex != CFT_EXIT_OK && fex != CFT_EXIT_REJECTED;
+		if (fex > worst)
+			worst = fex;
+		cf_gate_free(r);
+		cf_chan_free(ch);
+	}
+	if (json) {
+		printf(
+		    "],\"total\":{\"files\":%u,\"passed\":%u,\"rejected\":%u,"
+		    "\"errors\":%u,\"live_criteria\":%llu,"
+		    "\"evaluated_criteria\":%llu,\"percent\":%.2f,"
+		    "\"fault_sites\":%llu,\"warnings\":%llu},\"exit\":%d}\n",
+		    tot.files, tot.passed, tot.rejected, tot.errors,
+		    (unsigned long long)tot.live,
+		    (unsigned long long)tot.reached,
+		    tot.live ? 100.0 * tot.reached / tot.live : 100.0,
+		    (unsigned long long)tot.faults,
+		    (unsigned long long)tot.warnings, worst);
+	} else if (tot.files > 1) {
+		printf("release: %u files: %u pass, %u rejected, %u errors; "
+		       "%llu of %llu live criteria evaluated (%.1f%%); %llu "
+		       "fault site%s, %llu warning%s: %s\n",
+		    tot.files, tot.passed, tot.rejected, tot.errors,
+		    (unsigned long long)tot.reached,
+		    (unsigned long long)tot.live,
+		    tot.live ? 100.0 * tot.reached / tot.live : 100.0,
+		    (unsigned long long)tot.faults, plural(tot.faults),
+		    (unsigned long long)tot.warnings, plural(tot.warnings),
+		    worst == CFT_EXIT_OK ? "PASS" : "REJECTED");
+	}
+	ex = worst;
+out:
+	cf_event_list_free(list);
+	cf_mem_free(builds);
+	return ex;
+}
+
 /* Sanitizer builds (build/asan): a report aborts, so cftool's exit status
  * is 134 as for the guard build, never the 1 that means "rejected". The
  * environment's ASAN_OPTIONS / UBSAN_OPTIONS still override these. */
@@ -626,7 +1368,7 @@ main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = { { "asm", cmd_asm }, { "dump", cmd_dump },
 		{ "validate", cmd_validate }, { "run", cmd_run },
-		{ "types", cmd_types } };
+		{ "types", cmd_types }, { "gate", cmd_gate } };
 
 	setprogname(argc > 0 ? argv[0] : "cftool");
 	if (argc < 2) {

@@ -88,7 +88,13 @@ enum cf_error {
 	CF_E_TEXT_MISSING = 83, /* a required directive is missing */
 
 	/* Interpreter at run time (90-99). */
-	CF_E_INPUT_BOUNDS = 90 /* runtime bounds check refused a field read */
+	CF_E_INPUT_BOUNDS = 90, /* runtime bounds check refused a field read */
+
+	/* Release gate (100-109): the codes of its findings (cf_gate.h). A
+	 * fault is CF_E_INPUT_BOUNDS; these are its warnings. */
+	CF_E_GATE_UNREACHED = 100, /* a live criterion no event evaluated */
+	CF_E_GATE_UNSAT = 101,     /* an instance no event can match */
+	CF_E_GATE_DISABLED = 102   /* an instance every build disables */
 };
 
 /* Where an error was found. Filled on failure; callers may pass NULL. */

@@ -22,11 +22,19 @@
  * operator). Builds with the runtime check refuse the read instead: the
  * criterion fails and stats.bounds_refused counts it.
  *
- * An observer (cf_interp_set_oob) sees every read at an index past the
- * supplied inputs before it happens, in every build: a release gate records
- * it, a fuzz target told that a root cause is already known refuses it so
- * that the fuzzer looks past it. Refused by the observer, the read is not
- * performed and the criterion is false, as in a bounds-checked build.
+ * Checked evaluation (cf_interp_run_event_obs with CF_EVAL_CHECKED): every
+ * read is checked against the supplied count whatever the build and the
+ * variant (plain, guard, sanitizer), and a read the build would have made
+ * past its inputs is refused and reported to the observer instead of
+ * performed. This is how the release gate (cf_gate.h) finds the CF-291
+ * read in a plain release build of cftool. The observer lives in a view of
+ * the program on the caller's stack: no global state.
+ *
+ * Without CF_EVAL_CHECKED the observer decides: it sees every read past
+ * the inputs before it happens, and refuses it by returning nonzero (a fuzz
+ * target told that the read's root cause is known refuses it, so that the
+ * fuzzer looks past it: cf_eval_stats.oob_refused counts those); returning
+ * 0 lets the build do what it does (read past the array).
  */
 #ifndef CF_INTERP_H
 #define CF_INTERP_H
@@ -65,25 +73,53 @@ typedef struct cf_eval_stats {
 	uint64_t oob_refused;    /* reads refused by the observer */
 	uint64_t hits;           /* instances that matched */
 	uint64_t re_steps;       /* regex VM steps */
+	/* reads past the inputs that the build would have made, refused by a
+	 * checked evaluation (CF_EVAL_CHECKED) instead */
+	uint64_t checked_refused;
 } cf_eval_stats;
 
-/* A read at an index past the inputs the build supplies (field >=
- * supplied), as the observer sees it before it happens. */
+/* Evaluation options (cf_eval_obs.flags). */
+#define CF_EVAL_CHECKED 1u /* refuse and report every read past the inputs */
+
+/* Instance argument of cf_interp_run_event_obs: every enabled instance. */
+#define CF_INTERP_ALL UINT32_MAX
+
+/* A read of inputs[field] with field >= supplied, seen by an observer. */
 typedef struct cf_oob_read {
 	const cf_build *build;
 	const cf_tmpl *tmpl;
-	uint32_t instance;  /* index into the file's instances */
-	uint32_t id;        /* that instance's id */
-	uint32_t criterion; /* index within the instance */
-	uint32_t field;     /* the index read */
-	uint32_t supplied;  /* inputs the build supplies */
+	uint32_t instance; /* index into the file's instances */
+	uint32_t instance_id;
+	uint32_t criterion; /* index in the instance */
+	uint32_t field;     /* the index it reads */
+	uint32_t supplied;  /* inputs the build supplied */
 	unsigned op;        /* the criterion's CF_OP_* */
-	int checked;        /* 1: the build's runtime check refuses it anyway */
+	/* 1: the build has no runtime bounds check: only CF_EVAL_CHECKED
+	 * stopped the read (a fault: ASan report, guard abort, or a read of
+	 * whatever lies past the array); 0: the build's own check refused it */
+	int fault;
 } cf_oob_read;
 
-/* Return nonzero to refuse the read (the criterion is false), 0 to let the
- * build do what it does (read past the array, or refuse it when checked). */
-typedef int (*cf_oob_fn)(void *ctx, const cf_oob_read *r);
+/* Criterion outcomes reported to cf_eval_obs.criterion. */
+enum cf_crit_result {
+	CF_CRIT_FALSE = 0,
+	CF_CRIT_TRUE = 1,
+	CF_CRIT_REFUSED =
+	    2 /* its read was refused: false, NEGATE not applied */
+};
+
+/* An evaluation's options and observer; callbacks may be NULL. */
+typedef struct cf_eval_obs {
+	unsigned flags; /* CF_EVAL_* */
+	/* every criterion evaluated, wildcards included, in order */
+	void (*criterion)(
+	    void *ctx, uint32_t instance, uint32_t criterion, int result);
+	/* every read past the inputs, before it happens and before the
+	 * criterion's own report: refused by the build's check (fault 0), by
+	 * CF_EVAL_CHECKED, or else by this callback returning nonzero */
+	int (*oob)(void *ctx, const cf_oob_read *r);
+	void *ctx;
+} cf_eval_obs;
 
 /* The program borrows ch: ch must outlive it. Errors: CF_E_TEMPLATE_UNKNOWN,
  * CF_E_TEMPLATE_UNSUPPORTED, CF_E_NOMEM, CF_E_ARG. */
@@ -92,10 +128,6 @@ int cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 void cf_interp_free(cf_program *p);
 
 uint32_t cf_interp_supplied(const cf_program *p);
-
-/* Install fn (NULL: none) as p's out-of-bounds read observer; ctx is
- * passed to it. Evaluations of p and of its one-instance views use it. */
-void cf_interp_set_oob(cf_program *p, cf_oob_fn fn, void *ctx);
 const cf_tmpl *cf_interp_tmpl(const cf_program *p);
 
 /* 1 when instance i (index into the file's instances) is evaluated, 0 when
@@ -128,5 +160,22 @@ int cf_interp_run_event(const cf_program *p, const cf_event *ev, cf_hit_fn fn,
  * out of range. */
 int cf_interp_run_event_on(const cf_program *p, const cf_event *ev,
     uint32_t instance, cf_hit_fn fn, void *ctx, cf_eval_stats *st);
+
+/* cf_interp_run_event (instance CF_INTERP_ALL) or cf_interp_run_event_on
+ * (one instance) with an observer and options; obs may be NULL. The same
+ * integration code and evaluation, hence the same frames in a fault
+ * report, as those two. Errors as cf_interp_run_event_on. */
+int cf_interp_run_event_obs(const cf_program *p, const cf_event *ev,
+    uint32_t instance, const cf_eval_obs *obs, cf_hit_fn fn, void *ctx,
+    cf_eval_stats *st);
+
+/* Evaluate criterion k of enabled instance i on the value v alone, as the
+ * interpreter would with v as inputs[field] (no input array is involved,
+ * so there is no bounds question): *result gets 1 or 0. For event
+ * synthesis that checks its candidates with the interpreter's own code.
+ * Errors: CF_E_ARG (i disabled or out of range, k out of range), the
+ * matcher's CF_E_RE_* and CF_E_NOMEM. */
+int cf_interp_criterion_test(const cf_program *p, uint32_t i, uint32_t k,
+    const cf_value *v, int *result);
 
 #endif

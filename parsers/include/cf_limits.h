@@ -80,6 +80,28 @@
 #define CF_MAX_EVENTS 4096u
 #endif
 
+/* Release gate (cf_gate.h). Fault sites kept with the event that reaches
+ * them (more are counted, not kept; each keeps up to CF_MAX_FIELDS values
+ * of at most CF_GATE_KEEP_VALUE bytes); the length of the long boundary
+ * value, longer than any operand so that it tests the length edge of
+ * EQUALS, PREFIX and SUFFIX (it costs one scan of that many bytes per
+ * string criterion and build); the size of an event label. */
+#ifndef CF_GATE_MAX_FAULTS
+#define CF_GATE_MAX_FAULTS 256u
+#endif
+#ifndef CF_GATE_LONG_VALUE
+#define CF_GATE_LONG_VALUE (2u * CF_MAX_STRING_LEN + 2u)
+#endif
+#ifndef CF_GATE_KEEP_VALUE
+#define CF_GATE_KEEP_VALUE CF_GATE_LONG_VALUE
+#endif
+#ifndef CF_GATE_LABEL_MAX
+#define CF_GATE_LABEL_MAX 96u
+#endif
+#if CF_GATE_LONG_VALUE <= CF_MAX_STRING_LEN
+#error "CF_GATE_LONG_VALUE must be longer than any operand"
+#endif
+
 /* Largest output the writer and the text dumper produce (CF_E_LIMIT). A
  * dump escapes every byte in at most 4 characters. */
 #ifndef CF_MAX_OUTPUT

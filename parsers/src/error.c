@@ -87,6 +87,12 @@ static const struct err_row err_table[] = {
 	    "required directive missing" },
 	{ CF_E_INPUT_BOUNDS, "CF_E_INPUT_BOUNDS",
 	    "field read refused by the runtime bounds check" },
+	{ CF_E_GATE_UNREACHED, "CF_E_GATE_UNREACHED",
+	    "criterion never evaluated by the release gate" },
+	{ CF_E_GATE_UNSAT, "CF_E_GATE_UNSAT",
+	    "instance can never match (unsatisfiable criteria)" },
+	{ CF_E_GATE_DISABLED, "CF_E_GATE_DISABLED",
+	    "instance disabled on every sensor build" },
 };
 
 static const struct err_row *

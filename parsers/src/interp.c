@@ -29,8 +29,7 @@ struct cf_program {
 	cf_re **re;       /* per criterion, flattened; NULL unless REGEX */
 	uint32_t *first;  /* per instance: index of its first criterion in re */
 	uint32_t lo, hi;  /* instances evaluated: [lo, hi); all but in a view */
-	cf_oob_fn oob;    /* out-of-bounds read observer, or NULL */
-	void *oob_ctx;
+	const cf_eval_obs *obs; /* NULL but in a view (run_event_obs) */
 };
 
 void
@@ -53,13 +52,6 @@ uint32_t
 cf_interp_supplied(const cf_program *p)
 {
 	return p->supplied;
-}
-
-void
-cf_interp_set_oob(cf_program *p, cf_oob_fn fn, void *ctx)
-{
-	p->oob = fn;
-	p->oob_ctx = ctx;
 }
 
 const cf_tmpl *
@@ -187,8 +179,11 @@ struct eval_ctx {
 	size_t supplied;
 	uint32_t instance;
 	uint32_t criterion;
-	unsigned op;
 	cf_eval_stats *st;
+	const cf_eval_obs *obs; /* may be NULL */
+	const cf_value *single; /* cf_interp_criterion_test: the value */
+	int refused;            /* the last read was refused */
+	unsigned op;            /* the operator of the criterion evaluated */
 };
 
 #ifdef CF_GUARD
@@ -207,40 +202,57 @@ guard_fault(const struct eval_ctx *e, uint32_t field)
 }
 #endif
 
-/* The observer's view of a read at field >= supplied; its verdict. */
+/* Tell the observer about a read at field >= supplied (fault: the build
+ * has no runtime check, so the read would happen); its verdict, nonzero to
+ * refuse the read. */
 static int
-oob_refused(const struct eval_ctx *e, uint32_t field, int checked)
+report_oob(const struct eval_ctx *e, uint32_t field, int fault)
 {
 	cf_oob_read r;
 
-	if (e->p->oob == NULL)
+	if (e->obs == NULL || e->obs->oob == NULL)
 		return 0;
 	r.build = e->p->build;
 	r.tmpl = e->p->tmpl;
 	r.instance = e->instance;
-	r.id = e->p->ch->instances[e->instance].id;
+	r.instance_id = e->p->ch->instances[e->instance].id;
 	r.criterion = e->criterion;
 	r.field = field;
-	r.supplied = (uint32_t)e->supplied;
+	/* supplied <= CF_MAX_FIELDS, or cf_interp_eval's caller's count */
+	r.supplied =
+	    e->supplied > UINT32_MAX ? UINT32_MAX : (uint32_t)e->supplied;
 	r.op = e->op;
-	r.checked = checked;
-	return e->p->oob(e->p->oob_ctx, &r) != 0;
+	r.fault = fault;
+	return e->obs->oob(e->obs->ctx, &r);
 }
 
-/* The only input read. NULL when the runtime check or the observer
- * refuses it. */
+/* The only input read. NULL when the runtime check, a checked evaluation
+ * or the observer refuses it. */
 static const cf_value *
-input_at(const struct eval_ctx *e, uint32_t field)
+input_at(struct eval_ctx *e, uint32_t field)
 {
+	if (e->single != NULL)
+		return e->single; /* criterion_test: no array */
 	if (field >= e->supplied) {
-		int checked =
-		    (e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) != 0;
-		if (oob_refused(e, field, checked) && !checked) {
-			e->st->oob_refused++;
+		if (e->p->build->checks & CF_CHECK_RUNTIME_BOUNDS) {
+			e->st->bounds_refused++;
+			e->refused = 1;
+			report_oob(e, field, 0);
 			return NULL;
 		}
-		if (checked) {
-			e->st->bounds_refused++;
+		/* A checked evaluation refuses what this build would read
+		 * past its inputs, and so does an observer that says so (a
+		 * fuzz target told the root cause is known) - before the
+		 * guard and the bench canaries: the read does not happen. */
+		if (e->obs != NULL && (e->obs->flags & CF_EVAL_CHECKED)) {
+			e->st->checked_refused++;
+			e->refused = 1;
+			report_oob(e, field, 1);
+			return NULL;
+		}
+		if (report_oob(e, field, 1)) {
+			e->st->oob_refused++;
+			e->refused = 1;
 			return NULL;
 		}
 	}
@@ -360,7 +372,10 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
     cf_hit_fn fn, void *ctx, cf_eval_stats *st)
 {
 	cf_eval_stats local = { 0 };
-	struct eval_ctx e = { p, inputs, supplied, 0, 0, 0, st ? st : &local };
+	struct eval_ctx e = { p, inputs, supplied, 0, 0, st ? st : &local,
+		p->obs, NULL, 0, 0 };
+	void (*on_crit)(void *, uint32_t, uint32_t, int) =
+	    p->obs ? p->obs->criterion : NULL;
 
 	for (uint32_t i = p->lo; i < p->hi; i++) {
 		const cf_instance *in = &p->ch->instances[i];
@@ -374,11 +389,17 @@ cf_interp_eval(const cf_program *p, const cf_value *inputs, size_t supplied,
 			int r;
 			e.criterion = k;
 			e.st->criteria++;
+			e.refused = 0;
 			r = eval_criterion(
 			    &e, &in->crit[k], p->re[p->first[i] + k]);
 			if (r < 0)
 				return -r;
 			match = r;
+			if (on_crit != NULL)
+				on_crit(p->obs->ctx, i, k,
+				    e.refused
+				        ? CF_CRIT_REFUSED
+				        : (r ? CF_CRIT_TRUE : CF_CRIT_FALSE));
 		}
 		if (match) {
 			cf_hit h = { i, in->id, in->action };
@@ -426,4 +447,44 @@ cf_interp_run_event_on(const cf_program *p, const cf_event *ev,
 	view.lo = instance;
 	view.hi = instance + 1;
 	return cf_interp_run_event(&view, ev, fn, ctx, st);
+}
+
+/* The observer rides in a view too, so the evaluation below is the one
+ * every other caller gets, frame for frame. */
+int
+cf_interp_run_event_obs(const cf_program *p, const cf_event *ev,
+    uint32_t instance, const cf_eval_obs *obs, cf_hit_fn fn, void *ctx,
+    cf_eval_stats *st)
+{
+	cf_program view;
+
+	if (instance != CF_INTERP_ALL && instance >= p->ch->ninstances)
+		return CF_E_ARG;
+	view = *p;
+	view.obs = obs;
+	if (instance != CF_INTERP_ALL) {
+		view.lo = instance;
+		view.hi = instance + 1;
+	}
+	return cf_interp_run_event(&view, ev, fn, ctx, st);
+}
+
+int
+cf_interp_criterion_test(
+    const cf_program *p, uint32_t i, uint32_t k, const cf_value *v, int *result)
+{
+	cf_eval_stats local = { 0 };
+	struct eval_ctx e = { p, NULL, 0, i, k, &local, NULL, v, 0, 0 };
+	int r;
+
+	*result = 0;
+	if (!cf_interp_enabled(p, i) || k >= p->ch->instances[i].ncrit ||
+	    v == NULL)
+		return CF_E_ARG;
+	r = eval_criterion(
+	    &e, &p->ch->instances[i].crit[k], p->re[p->first[i] + k]);
+	if (r < 0)
+		return -r;
+	*result = r;
+	return CF_OK;
 }

@@ -7,14 +7,15 @@ import importlib
 import sys
 
 # Modules that contribute subcommands, in --help order.
-COMMANDS = ["signature", "triage", "preflight", "verify", "report"]
+COMMANDS = ["signature", "triage", "preflight", "verify", "report", "gate"]
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="chanfuzz",
         description="chanfuzz orchestration: crash signatures, triage, "
-        "campaign reports (docs/CRASHES.md, docs/CAMPAIGN.md)")
+        "campaign reports, the content release gate (docs/CRASHES.md, "
+        "docs/CAMPAIGN.md, docs/GATE.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
