@@ -117,7 +117,7 @@ zoo_load() {
 			die "$ZOO:$n: defect name '$name' is not [a-z][a-z0-9_]* or is given twice"
 		fi
 		[ -n "${T_SRC[$tgt]:-}" ] || die "$ZOO:$n: $name: '$tgt' is not a fuzz target (harness/targets.tsv)"
-		[[ $depth =~ ^[1-9]$ ]] || die "$ZOO:$n: $name: depth '$depth' is not 1 to 9"
+		[[ $depth =~ ^[0-9]$ ]] || die "$ZOO:$n: $name: depth '$depth' is not 0 to 9"
 		[[ $pocs =~ ^[a-z0-9_-]+(,[a-z0-9_-]+)*$ ]] || die "$ZOO:$n: $name: pocs '$pocs' is not a list of names"
 		[ -n "$report" ] || die "$ZOO:$n: $name: no report pattern"
 		[ -f "bench/bugs/$name.patch" ] || die "$ZOO:$n: $name: no bench/bugs/$name.patch"
@@ -127,6 +127,16 @@ zoo_load() {
 	[ -n "$ALL_BUGS" ] || die "$ZOO: no defects"
 }
 zoo_load
+# The defects time-to-bug measures by default: not those of depth 0, which
+# a seed reaches (the campaign's seed replay finds them before any fuzzing:
+# docs/CAMPAIGN.md, "Before fuzzing"; a time-to-bug of 0 says nothing).
+default_bugs() {
+	local b out=''
+	for b in $ALL_BUGS; do
+		[ "${BUG_DEPTH[$b]}" = 0 ] || out+="${out:+,}$b"
+	done
+	echo "$out"
+}
 
 quick=0 keep=0 build=1
 trials='' cap='' tput='' afl_tput='' bugs='' configs='' crc='' only='' offcfg=''
@@ -216,7 +226,7 @@ if [ "$quick" = 1 ]; then
 else
 	: "${trials:=${BENCH_TRIALS:-20}}" "${cap:=${BENCH_CAP:-120}}"
 	: "${tput:=${BENCH_TPUT:-30}}" "${afl_tput:=30}"
-	: "${bugs:=${ALL_BUGS// /,}}" "${configs:=${ALL_CONFIGS// /,}}"
+	: "${bugs:=$(default_bugs)}" "${configs:=${ALL_CONFIGS// /,}}"
 	: "${crc:=both}"
 	if [ "$trials" != 20 ] || [ "$cap" != 120 ]; then mode=custom; fi
 fi
@@ -424,7 +434,10 @@ need_zoo() {
 			v=$(bug_variant "$b" "$c") t=$(bug_target "$b")
 			for k; do
 				case $k in
-				fuzz_smart) need+=("build/bench/$v/fuzz/${t}_smart") ;;
+				fuzz_smart)
+					[ "${T_MUT[$t]}" = none ] ||
+						need+=("build/bench/$v/fuzz/${t}_smart")
+					;;
 				*) need+=("build/bench/$v/$k/$t") ;;
 				esac
 			done
@@ -523,7 +536,13 @@ check_zoo() {
 					timeout 120 "build/bench/$v/fuzz/$t" -runs=0 \
 						-artifact_prefix="$WORK/check/" "$SEEDS/$t" >"$WORK/check/$v.seeds.log" 2>&1 || rc=$?
 					seeds_ok[$v]=no
-					[ "$rc" = 0 ] && seeds_ok[$v]=yes
+					if [ "${BUG_DEPTH[$b]}" = 0 ]; then
+						# depth 0: a seed reaches it, with its fault
+						[ "$rc" != 0 ] && grep -Eq "$sig" "$WORK/check/$v.seeds.log" &&
+							seeds_ok[$v]=yes
+					elif [ "$rc" = 0 ]; then
+						seeds_ok[$v]=yes
+					fi
 				fi
 				ok_seed=${seeds_ok[$v]}
 				CHECK_ROWS+=("$p${TAB}$c${TAB}$ok_poc${TAB}$ok_afl${TAB}$ok_seed")
@@ -738,6 +757,11 @@ time_to_bug() {
 					if [ "$c" = off ] && ! in_list "$cfg" "$offcfg"; then
 						continue
 					fi
+					# no structure-aware mutator for the target (its
+					# mutator column says none): no _smart cell
+					case $cfg in
+					*-smart) [ "${T_MUT[$(bug_target "$b")]}" != none ] || continue ;;
+					esac
 					jobs+=("$b $c $cfg $n")
 				done
 			done
