@@ -7,7 +7,8 @@ import importlib
 import sys
 
 # Modules that contribute subcommands, in --help order.
-COMMANDS = ["signature", "triage", "preflight", "verify", "report", "gate"]
+COMMANDS = ["signature", "triage", "preflight", "verify", "report", "gate",
+            "benchcampaign"]
 
 
 def parse_args(argv=None):
