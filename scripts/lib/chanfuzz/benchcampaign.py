@@ -281,6 +281,11 @@ def main(args):
                 tree, work, args.budget, committed, [])
             r = evaluate(out, crashes, canary, EXPECT[b])
             r["exit"] = rc
+            if rc != 0 or not r["report"]:
+                print("bench-campaign: %s trial %d: the campaign failed "
+                      "(exit %d, %s): stopping" % (b, n + 1, rc, work),
+                      file=sys.stderr)
+                return 1
             d["trials"].append(r)
             d["summary"] = summary(d["trials"])
             print("bench-campaign: %s trial %d: %s" % (
