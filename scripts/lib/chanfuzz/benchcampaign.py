@@ -270,15 +270,23 @@ def main(args):
         store.atomic_write(mpath, markdown(res))
 
     committed = paths.root_path("crashes")
+    trees = {}
     for b in bugs:
-        tree = os.path.join(args.work, b, "tree")
-        print("bench-campaign: %s: preparing %s" % (b, tree), flush=True)
-        copy_tree(tree, b)
-        d = res["defects"].setdefault(b, {"trials": []})
-        for n in range(len(d["trials"]), args.trials):
+        trees[b] = os.path.join(args.work, b, "tree")
+        print("bench-campaign: %s: preparing %s" % (b, trees[b]), flush=True)
+        copy_tree(trees[b], b)
+        res["defects"].setdefault(b, {"trials": []})
+    # Round robin, trial 1 of every defect before trial 2 of any: a run
+    # that is stopped early has figures for each defect, and the resume
+    # carries on where it stopped.
+    for n in range(args.trials):
+        for b in bugs:
+            d = res["defects"][b]
+            if len(d["trials"]) > n:
+                continue
             work = os.path.join(args.work, b, "trial-%02d" % (n + 1))
             out, crashes, canary, rc = run_trial(
-                tree, work, args.budget, committed, [])
+                trees[b], work, args.budget, committed, [])
             r = evaluate(out, crashes, canary, EXPECT[b])
             r["exit"] = rc
             if rc != 0 or not r["report"]:
