@@ -1377,8 +1377,8 @@ coverage() {
 	raw=$covdir.new/raw
 	for t in "${TARGETS[@]}"; do
 		bin=$ROOT/build/coverage/$t
-		# (a target AFL++ did not fuzz has no corpus-afl folder: not an error)
 		[ -x "$bin" ] || { warn "no $bin: no coverage of $t"; continue; }
+		# (a target AFL++ did not fuzz has no corpus-afl folder: not an error)
 		mapfile -t files < <(find "$OUT/corpus/$t" "$OUT/corpus-afl/$t" -maxdepth 1 -type f 2>/dev/null | sort || true)
 		[ ${#files[@]} -gt 0 ] || continue
 		bins+=("$bin")
