@@ -77,6 +77,16 @@ figures() {
 	'') printf 'campaign with 2 jobs against 1\t>= 1.8x\tnot measured\tn/a\n' ;;
 	*) printf 'campaign with 2 jobs against 1\t>= 1.8x\tnot available (%s)\tn/a\n' "${SCALING#*"$TAB"}" ;;
 	esac
+	case ${FILED:-} in
+	ok*)
+		jq -r '"each new defect filed as a signature of its own by a default campaign (" + .budget + ")\t>= 9/10 each\t"
+			+ ([.defects | to_entries[] | "\(.key) \(.value.summary.found)/\(.value.summary.trials)"] | join(", "))
+			+ "\t" + (if ([.defects[].summary | select(.found * 10 < .trials * 9)] | length) == 0 then "yes" else "no" end)' \
+			"${FILED#*"$TAB"}"
+		;;
+	'') printf 'new defects filed as their own signature\t>= 9/10 each\tnot measured\tn/a\n' ;;
+	*) printf 'new defects filed as their own signature\t>= 9/10 each\tnot available (%s)\tn/a\n' "${FILED#*"$TAB"}" ;;
+	esac
 }
 figures >"$WORK/figures.tsv"
 
@@ -217,6 +227,18 @@ md() {
 	'') echo "Not measured in this run." ;;
 	*) echo "Not available: ${SCALING#*"$TAB"}." ;;
 	esac
+	echo
+	echo "## Filed as its own signature"
+	echo
+	case ${FILED:-} in
+	ok*)
+		# bench-campaign's own Markdown, without its title
+		f=${FILED#*"$TAB"}
+		sed '1,2d' "${f%.json}.md"
+		;;
+	'') echo "Not measured in this run." ;;
+	*) echo "Not available: ${FILED#*"$TAB"}." ;;
+	esac
 	name=$(awk -F'\t' '$11 == "ok" { n++ } END { print n + 0 }' "$TTB_TSV")
 	echo
 	echo "Raw data: the .json file next to this one (every trial: defect, CRC,"
@@ -251,6 +273,7 @@ json() {
 		--slurpfile cells <(tsv_json "$WORK/cells.tsv" bug crc config trials found reached median_reach_s median_reach_censored median_trigger_s median_trigger_censored rmst_s ratio_vs_base mwu_p a12) \
 		--slurpfile trials_raw <(tsv_json "$TTB_TSV" bug crc config trial found trigger_s reached reach_s end_s execs signature seed) \
 		--slurpfile check <(tsv_json "$WORK/check.tsv" bug crc libfuzzer_fault afl_fault seeds_clean) \
+		--slurpfile filed <(case ${FILED:-} in ok*) cat "${FILED#*"$TAB"}" ;; *) jq -n --arg n "${FILED#*"$TAB"}" '{available: false, note: (if $n == "" then "not measured" else $n end)}' ;; esac) \
 		'{
 			date: $date, stamp: $stamp, mode: $mode, commit: $commit,
 			duration_s: $duration, parts: $parts, build_s: $build,
@@ -281,7 +304,8 @@ json() {
 				  aflpp_in_2_jobs_exec_s: .[3], libfuzzer_in_2_jobs_exec_s: .[4],
 				  sum_of_shares: .[5], aflpp_2_instances_raw_ratio: .[6],
 				  all_execs_2_jobs_vs_1_raw_ratio: .[7] })
-				else { available: false, note: ($scaling | split("\t") | .[1] // "not measured") } end)
+				else { available: false, note: ($scaling | split("\t") | .[1] // "not measured") } end),
+			filed: $filed[0]
 		}'
 }
 

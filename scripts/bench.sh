@@ -31,6 +31,13 @@
 #   scaling  a campaign (scripts/campaign.sh) with 2 jobs against 1: each
 #            engine's exec/s in the 2-job campaign as a share of the same
 #            engine alone in a 1-job campaign, summed (2.0 = perfect).
+#   filed    what the user reads: the defects of bench/bugs/zoo.tsv that
+#            the crash identity work added (supply, valgap, lexhex), each in
+#            BENCH_FILED_TRIALS (10) default campaigns of BENCH_FILED_BUDGET
+#            (5m) on a patched copy of the checkout against the committed
+#            crash store: found-rate and time to be filed as a signature of
+#            its own, and CF-291 filed whenever it is not known
+#            (scripts/chanfuzz bench-campaign; hours: not in --quick).
 # A section whose script is missing is reported "not available".
 #
 # Defaults (environment BENCH_TRIALS, BENCH_CAP, BENCH_TPUT; options win):
@@ -97,7 +104,7 @@ usage() {
 }
 
 ALL_CONFIGS="lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart"
-ALL_SECTIONS="check tput mutator ttb regress scaling"
+ALL_SECTIONS="check tput mutator ttb regress scaling filed"
 BASE_CONFIG=lf-bytes
 # The fuzz targets (TARGETS, T_INPUT: harness/targets.tsv).
 # shellcheck source=scripts/targets.sh
@@ -815,7 +822,7 @@ time_to_bug() {
 }
 
 # ---- regression replay and scaling ----------------------------------------------
-REGRESS='' SCALING=''
+REGRESS='' SCALING='' FILED=''
 regress() {
 	local t0 t1 log rc=0 p f
 	if [ ! -x scripts/regress.sh ]; then
@@ -904,6 +911,21 @@ scaling() {
 			(ra > 0 ? b / ra : 0), (ra > 0 ? (ma + ml) / ra : 0) }')
 }
 
+# The campaign benchmark (docs/BENCH.md, "Filed as its own signature"): its
+# own results file (bench-campaign resumes from it: the trials done are kept
+# when a resumed bench run runs the section again).
+filed() {
+	local n=${BENCH_FILED_TRIALS:-10} b=${BENCH_FILED_BUDGET:-5m}
+	[ "$quick" = 1 ] && { FILED="na${TAB}skipped in quick mode (scripts/chanfuzz bench-campaign: 30 default campaigns)"; return; }
+	note "filed: $n default campaigns of $b per defect (scripts/chanfuzz bench-campaign)"
+	if scripts/chanfuzz bench-campaign --trials "$n" --budget "$b" --out "$WORK" --name filed \
+		--work "$WORK/filed-work" >"$WORK/filed.log" 2>&1; then
+		FILED="ok${TAB}$WORK/filed.json"
+	else
+		FILED="na${TAB}scripts/chanfuzz bench-campaign failed (see ${WORK#"$ROOT"/}/filed.log)"
+	fi
+}
+
 # ---- run -------------------------------------------------------------------
 # A finished section leaves WORK/section.NAME (its results as shell
 # assignments, sourced here at the top level): a resumed run skips it.
@@ -928,7 +950,7 @@ section() { # NAME FUNCTION VARIABLE...
 }
 for sec in check:check_zoo:CHECK_ROWS tput:throughput:TPUT_ROWS:SMART_ROWS \
 	mutator:mutator:MUTSTAT ttb:time_to_bug:TTB_N regress:regress:REGRESS \
-	scaling:scaling:SCALING; do
+	scaling:scaling:SCALING filed:filed:FILED; do
 	IFS=: read -r -a f <<<"$sec"
 	want "${f[0]}" || continue
 	section "${f[@]}"
