@@ -300,6 +300,70 @@ bytes_contains(
 }
 
 /* 1 true, 0 false, or a negative CF_E_* from the matcher. */
+/*
+ * The string operators, one function each, so that a fault inside one names
+ * it: a crash's stack signature is its top three frames in our code
+ * (docs/CRASHES.md, "Other faults"), and a fault in a shared helper such as
+ * bytes_eq would otherwise read the same for every operator. v is a string
+ * value, s the operand; each returns the match before NEGATE.
+ */
+static int
+op_equals(const cf_value *v, const cf_str *s, int icase)
+{
+	return v->len == s->len && bytes_eq(v->v.s, s->data, s->len, icase);
+}
+
+static int
+op_prefix(const cf_value *v, const cf_str *s, int icase)
+{
+	return v->len >= s->len && bytes_eq(v->v.s, s->data, s->len, icase);
+}
+
+static int
+op_suffix(const cf_value *v, const cf_str *s, int icase)
+{
+	return v->len >= s->len &&
+	    bytes_eq(v->v.s + (v->len - s->len), s->data, s->len, icase);
+}
+
+static int
+op_contains(const cf_value *v, const cf_str *s, int icase)
+{
+	return bytes_contains(v->v.s, v->len, s->data, s->len, icase);
+}
+
+/* REGEX: CF_OK and the match in *r, or the engine's error. */
+static int
+op_regex(struct eval_ctx *e, const cf_re *re, const cf_value *v, int *r)
+{
+	uint64_t steps = 0;
+	int rc = cf_re_exec(re, v->v.s, v->len, r, NULL, &steps);
+
+	e->st->re_steps += steps;
+	if (rc == CF_E_RE_SUBJECT) {
+		*r = 0; /* too long to match: not a match */
+		return CF_OK;
+	}
+	return rc;
+}
+
+/* The integer operators read nothing but the value. */
+static int
+op_int(const cf_value *v, const cf_criterion *c)
+{
+	switch (c->op) {
+	case CF_OP_INT_EQ:
+		return v->v.u == c->a;
+	case CF_OP_INT_RANGE:
+		return c->a <= v->v.u && v->v.u <= c->b;
+	case CF_OP_FLAGS_ANY:
+		return (v->v.u & c->a) != 0;
+	case CF_OP_FLAGS_ALL:
+		return (v->v.u & c->a) == c->a;
+	}
+	return 0;
+}
+
 static int
 eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 {
@@ -317,30 +381,20 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 			goto out; /* false before NEGATE */
 		switch (c->op) {
 		case CF_OP_EQUALS:
-			r = v->len == s->len &&
-			    bytes_eq(v->v.s, s->data, s->len, icase);
+			r = op_equals(v, s, icase);
 			break;
 		case CF_OP_PREFIX:
-			r = v->len >= s->len &&
-			    bytes_eq(v->v.s, s->data, s->len, icase);
+			r = op_prefix(v, s, icase);
 			break;
 		case CF_OP_SUFFIX:
-			r = v->len >= s->len &&
-			    bytes_eq(v->v.s + (v->len - s->len), s->data,
-			        s->len, icase);
+			r = op_suffix(v, s, icase);
 			break;
 		case CF_OP_CONTAINS:
-			r = bytes_contains(
-			    v->v.s, v->len, s->data, s->len, icase);
+			r = op_contains(v, s, icase);
 			break;
 		case CF_OP_REGEX: {
-			uint64_t steps = 0;
-			int rc =
-			    cf_re_exec(re, v->v.s, v->len, &r, NULL, &steps);
-			e->st->re_steps += steps;
-			if (rc == CF_E_RE_SUBJECT)
-				r = 0; /* too long to match: not a match */
-			else if (rc != CF_OK)
+			int rc = op_regex(e, re, v, &r);
+			if (rc != CF_OK)
 				return -rc;
 			break;
 		}
@@ -348,20 +402,7 @@ eval_criterion(struct eval_ctx *e, const cf_criterion *c, const cf_re *re)
 	} else {
 		if (v->type != CF_VT_INT)
 			goto out; /* false before NEGATE */
-		switch (c->op) {
-		case CF_OP_INT_EQ:
-			r = v->v.u == c->a;
-			break;
-		case CF_OP_INT_RANGE:
-			r = c->a <= v->v.u && v->v.u <= c->b;
-			break;
-		case CF_OP_FLAGS_ANY:
-			r = (v->v.u & c->a) != 0;
-			break;
-		case CF_OP_FLAGS_ALL:
-			r = (v->v.u & c->a) == c->a;
-			break;
-		}
+		r = op_int(v, c);
 	}
 out:
 	return (c->mods & CF_MOD_NEGATE) ? !r : r;
