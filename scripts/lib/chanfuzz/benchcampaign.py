@@ -204,7 +204,7 @@ def markdown(res):
          "| defect | expected identity | found | median s | trials |",
          "| --- | --- | ---: | ---: | --- |"]
     for name, d in res["defects"].items():
-        s = d["summary"]
+        s = summary(d["trials"])  # (a defect with no trial yet: 0/0)
         exp = EXPECT.get(name, {})
         ident = exp.get("root_cause") or "stack with %s" % exp.get("frame")
         L.append("| %s | `%s` | %d/%d | %s | %s |" % (
@@ -219,7 +219,7 @@ def markdown(res):
         L.append("| setting | filed | trials |")
         L.append("| --- | ---: | --- |")
         for k, d in res["cf291"].items():
-            s = d["summary"]
+            s = summary(d["trials"])
             L.append("| %s | %d/%d | %s |" % (k, s["found"], s["trials"],
                                               ", ".join(
                                                   ",".join(r["folders"]) or
