@@ -243,7 +243,12 @@ _FRAME = re.compile(r"^\s*#\d+ 0x[0-9a-f]+ in (\S+) (\S+)")
 
 
 def location(report_path, root):
-    """(file, line) of the top frame in our sources, or None."""
+    """(file, line, caller_of) of the top frame in our sources, or None.
+    Where the symboliser gave that frame no line (a SEGV's pc inside an
+    inlined helper), the line is the next frame's of ours that has one,
+    the call of that function, and caller_of names it; else caller_of is
+    None."""
+    top = None
     try:
         with open(report_path, errors="replace") as f:
             lines = f.read().splitlines()
@@ -270,11 +275,16 @@ def location(report_path, root):
             if i:
                 f = f[i.start():]
         try:
-            ln = int(parts[1]) if len(parts) > 1 else 1
+            ln = int(parts[1]) if len(parts) > 1 else None
         except ValueError:
-            ln = 1
-        return f, ln
-    return None
+            ln = None
+        if top is None:
+            top = (f, fn)
+            if ln is not None:
+                return f, ln, None
+        elif ln is not None:
+            return f, ln, top[1]
+    return (top[0], 1, None) if top else None
 
 
 def triage_rows(out):
@@ -326,7 +336,7 @@ def _signature_entry(cs, folder, created, files, seed_folders, rel_crashes,
                         break
         except OSError:
             pass
-        loc = (f, ln)
+        loc = (f, ln, None)
     return {
         "id": meta.get("signature"), "folder": folder,
         "crash_type": meta.get("crash_type"), "target": meta.get("target"),
@@ -349,6 +359,7 @@ def _signature_entry(cs, folder, created, files, seed_folders, rel_crashes,
         "from_seed": folder in seed_folders,
         "files_this_campaign": files,
         "location": {"file": loc[0], "line": loc[1]},
+        "location_caller_of": loc[2],
         "repro": "scripts/repro.sh %s/%s" % (rel_crashes, folder),
     }
 
@@ -615,6 +626,31 @@ def _pc(a):
     return "%s%% (%s/%s)" % (a["percent"], a["covered"], a["count"])
 
 
+def seed_table(seeds):
+    """The Markdown table of crashing seeds: one row per identity, since a
+    defect that every seed reaches would otherwise be a page of rows
+    (report.json keeps every input)."""
+    L = ["| filed as | crash type | inputs | targets | for example |",
+         "| --- | --- | ---: | --- | --- |"]
+    by = {}
+    for s in seeds:
+        by.setdefault(s.get("folder"), []).append(s)
+    for folder, rows in by.items():
+        new = any(r.get("verdict") == "new" for r in rows)
+        tg = []
+        for r in rows:
+            if r["target"] not in tg:
+                tg.append(r["target"])
+        ex = ["%s %s `%s`" % (r["target"], r["kind"], r["name"][:12])
+              for r in rows[:3]]
+        if len(rows) > 3:
+            ex.append("and %d more" % (len(rows) - 3))
+        L.append("| `%s`%s | %s | %d | %s | %s |" % (
+            folder, " (new)" if new else "", rows[0].get("type"),
+            len(rows), ", ".join(tg), "; ".join(ex)))
+    return L
+
+
 def markdown(rep):
     c = rep["campaign"]
     cov = rep["coverage"]
@@ -664,12 +700,7 @@ def markdown(rep):
         L.append("**Crashing seeds and regression inputs** (replayed before "
                  "fuzzing; each is filed, and left out of the start "
                  "corpus):\n")
-        L.append("| target | input | crash type | filed as |")
-        L.append("| --- | --- | --- | --- |")
-        for s in seeds:
-            L.append("| %s | %s `%s` | %s | `%s` (%s) |" % (
-                s["target"], s["kind"], s["name"], s.get("type"),
-                s.get("folder"), s.get("verdict", "?")))
+        L.extend(seed_table(seeds))
         L.append("")
     sigs = sorted(cr["signatures"],
                   key=lambda s: (not s["from_seed"], not s["new"],
@@ -687,13 +718,15 @@ def markdown(rep):
                 "flaky" if s["flaky"] else "seen again")
             if s["from_seed"]:
                 what += " (seed)"
-            L.append("| %s | `%s` | %s | %s | %s | %s | `%s:%d` | %d | "
+            L.append("| %s | `%s` | %s | %s | %s | %s | `%s:%d`%s | %d | "
                      "`%s` |" % (
                          what, s["folder"], s["crash_type"],
                          "`%s`" % s["root_cause"] if s["root_cause"]
                          else "stack: " + " < ".join(s["frames"]),
                          s["target"], ", ".join(s["sensor_builds"]),
                          s["location"]["file"], s["location"]["line"],
+                         " (the call of %s)" % s["location_caller_of"]
+                         if s.get("location_caller_of") else "",
                          s["files_this_campaign"], s["repro"]))
         L.append("")
     if cr["suppressed"]:

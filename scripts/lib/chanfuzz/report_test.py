@@ -274,5 +274,64 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(report.schedule(1, 1, 90), (1, 1, 90))
 
 
+class SeedTableTest(unittest.TestCase):
+    def test_one_row_per_identity(self):
+        # a defect every seed reaches: 5 inputs, 3 targets, one row
+        seeds = [{"target": t, "kind": "seed", "name": n * 40,
+                  "type": "SEGV READ", "folder": "397caa376fdd",
+                  "verdict": "new" if i == 2 else "dup"}
+                 for i, (t, n) in enumerate((("fuzz_gate", "a"),
+                                             ("fuzz_gate", "b"),
+                                             ("fuzz_interp_711", "c"),
+                                             ("fuzz_interp_716", "d"),
+                                             ("fuzz_interp_716", "e")))]
+        seeds.append({"target": "fuzz_parse", "kind": "regression",
+                      "name": "08d0d55015bc", "type": "invariant: fuzz_parse",
+                      "folder": "08d0d55015bc", "verdict": "dup"})
+        rows = report.seed_table(seeds)
+        self.assertEqual(len(rows), 4)
+        self.assertEqual(rows[2], (
+            "| `397caa376fdd` (new) | SEGV READ | 5 | fuzz_gate, "
+            "fuzz_interp_711, fuzz_interp_716 | fuzz_gate seed "
+            "`aaaaaaaaaaaa`; fuzz_gate seed `bbbbbbbbbbbb`; fuzz_interp_711 "
+            "seed `cccccccccccc`; and 2 more |"))
+        self.assertEqual(rows[3], (
+            "| `08d0d55015bc` | invariant: fuzz_parse | 1 | fuzz_parse | "
+            "fuzz_parse regression `08d0d55015bc` |"))
+
+
+class LocationTest(unittest.TestCase):
+    """The report's 'where': the top frame of ours, or, where the
+    symboliser gave it no line, the call of it in the next frame."""
+
+    def loc(self, text):
+        d = tempfile.mkdtemp()
+        try:
+            write(os.path.join(d, "r.txt"), text)
+            return report.location(os.path.join(d, "r.txt"), "/src")
+        finally:
+            shutil.rmtree(d)
+
+    def test_top_frame_with_a_line(self):
+        self.assertEqual(self.loc(
+            "    #0 0x1 in memcmp (/x/fuzz+0x5)\n"
+            "    #1 0x2 in bytes_eq /src/parsers/src/interp.c:278:10\n"
+            "    #2 0x3 in op_prefix /src/parsers/src/interp.c:319:9\n"),
+            ("parsers/src/interp.c", 278, None))
+
+    def test_top_frame_without_a_line(self):
+        # a real SEGV (tests/fixtures/defects/interp-suffix-length.patch):
+        # the pc inside bytes_eq has no line; its call in op_suffix has
+        self.assertEqual(self.loc(
+            "==1==ERROR: AddressSanitizer: SEGV on unknown address 0x62d1\n"
+            "    #0 0x5646 in bytes_eq /tmp/u/parsers/src/interp.c\n"
+            "    #1 0x5647 in op_suffix /tmp/u/parsers/src/interp.c:325:9\n"
+            "    #2 0x5648 in eval_criterion /tmp/u/parsers/src/interp.c:389"
+            ":8\n"), ("parsers/src/interp.c", 325, "bytes_eq"))
+
+    def test_no_frame_of_ours(self):
+        self.assertIsNone(self.loc("    #0 0x1 in main /usr/lib/x.c:1:1\n"))
+
+
 if __name__ == "__main__":
     unittest.main()
