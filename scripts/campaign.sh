@@ -68,7 +68,7 @@
 # corpus (libFuzzer -merge=1 -merge_control_file=OUT/merge.ctl into
 # OUT/corpus/<t>; afl-cmin into OUT/corpus-afl/<t>), measures source
 # coverage (build/coverage/<t>, llvm-cov) and writes report.md, report.json,
-# report.sarif, coverage/index.html, coverage.png and execs.png.
+# report.sarif, report.html, coverage/index.html, coverage.png and execs.png.
 #
 # --resume DIR continues a campaign that was stopped or killed (even with
 # SIGKILL): the options, the start time and the fuzzing time elapsed are in
@@ -1493,8 +1493,9 @@ plots() {
 }
 
 # ---- report --------------------------------------------------------------------
-# report.json, report.sarif and report.md (scripts/lib/chanfuzz/report.py):
-# everything they say is read from this folder and the crash store.
+# report.json, report.sarif, report.md and report.html (scripts/lib/
+# chanfuzz/report.py, reporthtml.py): everything they say is read from this
+# folder and the crash store.
 report() {
 	local args=("$OUT")
 	[ "${TRIAGE_FAILED:-0}" = 0 ] || args+=(--triage-incomplete)
@@ -1551,7 +1552,7 @@ finish() {
 	nnew=$(jq '.totals.new_signatures' "$OUT/report.json")
 	event "done: $(fmt_dur "$ELAPSED") of fuzzing; libFuzzer $(human "$(jq '.totals.libfuzzer_execs' "$OUT/report.json")") execs, AFL++ $(human "$(jq '.totals.aflpp_execs' "$OUT/report.json")") execs; $nsig crash signature(s), $nnew new"
 	echo "report: $OUT/report.md"
-	echo "        $OUT/report.json, $OUT/report.sarif, $OUT/coverage/index.html, $OUT/coverage.png, $OUT/execs.png"
+	echo "        $OUT/report.html, $OUT/report.json, $OUT/report.sarif, $OUT/coverage/index.html, $OUT/coverage.png, $OUT/execs.png"
 	echo "crashes: $CRASHES"
 	[ "${TRIAGE_FAILED:-0}" = 0 ] || fail "triage did not finish (see $OUT/triage.log): $PROG --resume $OUT"
 }

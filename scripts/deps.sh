@@ -26,6 +26,8 @@ need=(
 	"python3:python3"
 	"patch:patch"
 	"perl:perl-base"
+	# tests/sh/report_html.sh opens the campaign's report.html in it
+	"chromium:chromium"
 )
 # --packages: print every package the project needs (for .ci/run).
 if [ "${1:-}" = --packages ]; then

@@ -72,7 +72,7 @@ run $C --budget 60s --targets fuzz_interp_711,fuzz_parse --jobs 2 --out "$A" \
 	--crashes "$TMP/a/crashes" --minimize-time 2 --sync-interval 20
 expect_rc 0 "(a) campaign ends with 0"
 expect_out "report: $A/report.md" "(a) prints where its report is"
-for f in report.md report.json report.sarif coverage/index.html coverage.png execs.png \
+for f in report.md report.json report.sarif report.html coverage/index.html coverage.png execs.png \
 	stats.tsv campaign.log state.json; do
 	[ -s "$A/$f" ] && ok || bad "(a) $f missing or empty"
 done
@@ -84,6 +84,9 @@ jq -e '.schema == "chanfuzz-campaign-report/1" and .campaign.fuzz_seconds == 60
 	bad "(a) report.json content: $(jq -c '{c: .campaign.fuzz_seconds, t: .totals, cov: .coverage.parsers.lines}' "$A/report.json" 2>&1 | head -c 400)"
 jq -e '.version == "2.1.0" and (.runs | length) == 1' "$A/report.sarif" >/dev/null 2>&1 && ok ||
 	bad "(a) report.sarif is not SARIF 2.1.0"
+# both gnuplot plots embedded in report.html (tests/sh/report_html.sh opens one in a browser)
+[ "$(grep -o 'src="data:image/png;base64,iVBORw0KGgo' "$A/report.html" | wc -l)" = 2 ] && ok ||
+	bad "(a) report.html does not embed coverage.png and execs.png"
 nf=$(folders "$TMP/a/crashes" | wc -l)
 [ "$nf" -ge 1 ] && ok || bad "(a) no crash folder: fuzz_interp_711 should have found CF-291"
 nr=$(jq '.runs[0].results | length' "$A/report.sarif" 2>/dev/null)

@@ -1,5 +1,6 @@
 """The campaign report: one data model, written as report.json,
-report.sarif (SARIF 2.1.0) and report.md (docs/CAMPAIGN.md, "The report").
+report.sarif (SARIF 2.1.0), report.md and report.html (reporthtml.py)
+(docs/CAMPAIGN.md, "Reading the report").
 
 Everything is read from the campaign folder: state.json, the libFuzzer run
 accounting (lf/<t>/runs.tsv), the AFL++ instances' fuzzer_stats and
@@ -28,6 +29,34 @@ MAX_SLICE = 600
 RULE = ("C = min(targets, max(1, jobs/2)) targets at a time; a target with "
         "k jobs: ceil(k/2) AFL++ + floor(k/2) libFuzzer (all k of the one "
         "engine when only one is chosen); groups time-sliced")
+
+
+# The campaign folder's files, as the report's "Files" table lists them.
+FILES = [
+    ("report.md, report.json", "this report, as text and as data"),
+    ("report.html", "this report as one self-contained web page, the plots "
+     "embedded"),
+    ("report.sarif", "SARIF 2.1.0, one result per crash signature, for "
+     "code-scanning UIs"),
+    ("coverage/index.html", "llvm-cov source coverage of the merged corpora"),
+    ("coverage.png, execs.png", "coverage and executions over time (from "
+     "stats.tsv)"),
+    ("afl-plot/<target>/", "afl-plot of each target's first AFL++ instance"),
+    ("stats.tsv", "the time series, one row per target every 5 s"),
+    ("campaign.log", "status lines and events"),
+    ("corpus/<target>/", "the merged, minimised corpus (libFuzzer -merge=1 "
+     "of both engines)"),
+    ("corpus-afl/<target>/", "afl-cmin of the AFL++ queues"),
+    ("triage.tsv", "each crash file, its target and triage verdict"),
+    ("preflight.json", "crashing seeds and regression inputs, known root "
+     "causes"),
+    ("known/<target>.txt, .hits", "the known root causes the fuzzers were "
+     "told, and their counted hits"),
+    ("verify.json", "fixed verification of the crash store"),
+    ("lf/, afl/", "the engines' own folders: corpora, logs, artifacts, "
+     "AFL++ instances"),
+    ("state.json", "the state that --resume reads"),
+]
 
 
 def _read_json(path):
@@ -516,7 +545,7 @@ def build(out, triage_complete=True, now=None, cores=None):
         "previous": previous,
         "files": {
             "report_md": "report.md", "report_json": "report.json",
-            "report_sarif": "report.sarif",
+            "report_sarif": "report.sarif", "report_html": "report.html",
             "coverage_html": "coverage/index.html",
             "coverage_png": "coverage.png", "execs_png": "execs.png",
             "afl_plot": "afl-plot/<target>/index.html", "stats": "stats.tsv",
@@ -839,30 +868,8 @@ def markdown(rep):
               "- executions: libFuzzer %s, AFL++ %s\n" % (
                   _sg(pv["execs_delta"]["libfuzzer"]),
                   _sg(pv["execs_delta"]["aflpp"]))]
-    L += ["## Files\n", "| file | what |", "| --- | --- |",
-          "| report.md, report.json | this report, as text and as data |",
-          "| report.sarif | SARIF 2.1.0, one result per crash signature, "
-          "for code-scanning UIs |",
-          "| coverage/index.html | llvm-cov source coverage of the merged "
-          "corpora |",
-          "| coverage.png, execs.png | coverage and executions over time "
-          "(from stats.tsv) |",
-          "| afl-plot/<target>/ | afl-plot of each target's first AFL++ "
-          "instance |",
-          "| stats.tsv | the time series, one row per target every 5 s |",
-          "| campaign.log | status lines and events |",
-          "| corpus/<target>/ | the merged, minimised corpus (libFuzzer "
-          "-merge=1 of both engines) |",
-          "| corpus-afl/<target>/ | afl-cmin of the AFL++ queues |",
-          "| triage.tsv | each crash file, its target and triage verdict |",
-          "| preflight.json | crashing seeds and regression inputs, known "
-          "root causes |",
-          "| known/<target>.txt, .hits | the known root causes the fuzzers "
-          "were told, and their counted hits |",
-          "| verify.json | fixed verification of the crash store |",
-          "| lf/, afl/ | the engines' own folders: corpora, logs, artifacts, "
-          "AFL++ instances |",
-          "| state.json | the state that --resume reads |"]
+    L += ["## Files\n", "| file | what |", "| --- | --- |"]
+    L += ["| %s | %s |" % fw for fw in FILES]
     return "\n".join(L) + "\n"
 
 
@@ -873,12 +880,16 @@ def write(out, triage_complete=True):
     store.atomic_write(os.path.join(out, "report.sarif"),
                        json.dumps(sarif(rep), indent=2) + "\n")
     store.atomic_write(os.path.join(out, "report.md"), markdown(rep))
+    # imported here: reporthtml uses this module's helpers
+    from chanfuzz import reporthtml
+    store.atomic_write(os.path.join(out, "report.html"),
+                       reporthtml.render(rep, out))
     return rep
 
 
 def register(sub):
     p = sub.add_parser("report", help="write a campaign's report.json, "
-                       "report.sarif and report.md",
+                       "report.sarif, report.md and report.html",
                        description=__doc__.split("\n\n")[0])
     p.add_argument("campaign", metavar="OUT")
     p.add_argument("--triage-incomplete", action="store_true")

@@ -1,13 +1,15 @@
 """Tests of the campaign report (report.py): a fixture campaign folder,
 built here file by file in the formats the campaign writes, gives golden
-report.json, report.sarif and report.md (testdata/campaign/). Set
-CHANFUZZ_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate
-change, and read the diff."""
+report.json, report.sarif and report.md (testdata/campaign/; report.html
+in reporthtml_test.py). Set CHANFUZZ_UPDATE_GOLDEN=1 to rewrite the golden
+files after a deliberate change, and read the diff."""
 import json
 import os
 import shutil
+import struct
 import tempfile
 import unittest
+import zlib
 
 from chanfuzz import paths, report
 
@@ -37,6 +39,19 @@ def write(path, text):
         f.write(text)
 
 
+def png(width, height, rgb=(40, 90, 200)):
+    """A width x height PNG of one colour, its zlib stream stored
+    uncompressed (level 0) so that its bytes are the same with any zlib."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data)))
+    raw = (b"\0" + bytes(rgb) * width) * height
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                       0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b""))
+
+
 def meta(sig, target, type_, first_seen, root_cause=None, frames=(),
          **extra):
     m = {"signature": sig, "target": target, "targets": [target],
@@ -54,7 +69,8 @@ def make_campaign(tmp):
     """A finished campaign of fuzz_interp_711 and fuzz_parse: CF-291
     known and suppressed; a new root cause (ProcessCreate under-supplied);
     a crashing seed; a group of unreproducible AFL++ crashes; the
-    invariant of fuzz_parse verified as fixed."""
+    invariant of fuzz_parse verified as fixed; coverage.png plotted,
+    execs.png not."""
     out = os.path.join(tmp, "campaigns", "20261206T035500Z")
     crashes = os.path.join(tmp, "crashes")
     write(os.path.join(out, "state.json"), json.dumps({
@@ -167,6 +183,8 @@ def make_campaign(tmp):
         "lines": {"count": 3122, "covered": 2555, "percent": 81.8385},
         "regions": {"count": 2961, "covered": 2507, "percent": 84.667},
         "functions": {"count": 200, "covered": 190, "percent": 95.0}}))
+    with open(os.path.join(out, "coverage.png"), "wb") as f:
+        f.write(png(4, 2))
     return out, crashes
 
 
