@@ -655,28 +655,44 @@ def _pc(a):
     return "%s%% (%s/%s)" % (a["percent"], a["covered"], a["count"])
 
 
-def seed_table(seeds):
-    """The Markdown table of crashing seeds: one row per identity, since a
-    defect that every seed reaches would otherwise be a page of rows
-    (report.json keeps every input)."""
-    L = ["| filed as | crash type | inputs | targets | for example |",
-         "| --- | --- | ---: | --- | --- |"]
+def seed_groups(seeds):
+    """The crashing seeds grouped by identity, in order of first
+    appearance: a defect that every seed reaches would otherwise be a page
+    of rows (report.json keeps every input). Each group: folder, new (one
+    of its inputs filed it), type, count, targets, examples (the first
+    three inputs as (target, kind, name))."""
     by = {}
     for s in seeds:
         by.setdefault(s.get("folder"), []).append(s)
+    out = []
     for folder, rows in by.items():
-        new = any(r.get("verdict") == "new" for r in rows)
         tg = []
         for r in rows:
             if r["target"] not in tg:
                 tg.append(r["target"])
-        ex = ["%s %s `%s`" % (r["target"], r["kind"], r["name"][:12])
-              for r in rows[:3]]
-        if len(rows) > 3:
-            ex.append("and %d more" % (len(rows) - 3))
+        out.append({"folder": folder,
+                    "new": any(r.get("verdict") == "new" for r in rows),
+                    "type": rows[0].get("type"), "count": len(rows),
+                    "targets": tg,
+                    "examples": [(r["target"], r["kind"], r["name"])
+                                 for r in rows[:3]]})
+    return out
+
+
+SEED_HEAD = ["filed as", "crash type", "inputs", "targets", "for example"]
+
+
+def seed_table(seeds):
+    """The Markdown table of crashing seeds (seed_groups)."""
+    L = ["| " + " | ".join(SEED_HEAD) + " |",
+         "| --- | --- | ---: | --- | --- |"]
+    for g in seed_groups(seeds):
+        ex = ["%s %s `%s`" % (t, k, n[:12]) for t, k, n in g["examples"]]
+        if g["count"] > len(ex):
+            ex.append("and %d more" % (g["count"] - len(ex)))
         L.append("| `%s`%s | %s | %d | %s | %s |" % (
-            folder, " (new)" if new else "", rows[0].get("type"),
-            len(rows), ", ".join(tg), "; ".join(ex)))
+            g["folder"], " (new)" if g["new"] else "", g["type"],
+            g["count"], ", ".join(g["targets"]), "; ".join(ex)))
     return L
 
 

@@ -156,12 +156,17 @@ def _findings(rep):
         H.append("<p><strong>Crashing seeds and regression inputs</strong> "
                  "(replayed before fuzzing; each is filed, and left out of "
                  "the start corpus):</p>")
-        H.append(table(
-            ["target", "input", "crash type", "filed as"],
-            [[esc(s["target"]), "%s %s" % (esc(s["kind"]), code(s["name"])),
-              esc(s.get("type")), "%s (%s)" % (code(s.get("folder")),
-                                               esc(s.get("verdict", "?")))]
-             for s in cr["crashing_seeds"]], attrs=' id="crashing-seeds"'))
+        rows = []
+        for g in report.seed_groups(cr["crashing_seeds"]):
+            ex = ["%s %s %s" % (esc(t), esc(k), code(n[:12]))
+                  for t, k, n in g["examples"]]
+            if g["count"] > len(ex):
+                ex.append(esc("and %d more" % (g["count"] - len(ex))))
+            rows.append([code(g["folder"]) + (" (new)" if g["new"] else ""),
+                         esc(g["type"]), esc(g["count"]),
+                         esc(", ".join(g["targets"])), "; ".join(ex)])
+        H.append(table(report.SEED_HEAD, rows, num=(2,),
+                       attrs=' id="crashing-seeds"'))
     sigs = sorted(cr["signatures"],
                   key=lambda s: (not s["from_seed"], not s["new"],
                                  s["flaky"], s["folder"]))
@@ -182,7 +187,9 @@ def _findings(rep):
                 else esc("stack: " + " < ".join(s["frames"])),
                 esc(s["target"]), esc(", ".join(s["sensor_builds"])),
                 code("%s:%d" % (s["location"]["file"],
-                                s["location"]["line"])),
+                                s["location"]["line"])) +
+                (esc(" (the call of %s)" % s["location_caller_of"])
+                 if s.get("location_caller_of") else ""),
                 esc(s["files_this_campaign"]), code(s["repro"])]))
         H.append(table(["", "signature", "crash type", "root cause",
                         "target", "sensor builds", "where", "files",
