@@ -10,6 +10,7 @@
 #                   _smart) and AFL++ (build/afl guard, build/afl-asan,
 #                   build/cmplog) and the AFL++ custom mutator
 #   make deps       install the Debian packages the project needs
+#   make test-deps  ... and those only the tests need (a browser)
 #   make clean      remove build/
 
 CC       ?= clang
@@ -75,7 +76,7 @@ tsmart = $(if $(filter none,$(call tcol,$(1),4)),,build/fuzz/$(1)_smart)
 # that target alone; the stamp is defined below).
 tdeps = $(call tsrc,$(1)) build/tflags/$(1)
 
-.PHONY: all test check corpus deps clean tests harness demo FORCE
+.PHONY: all test check corpus deps test-deps clean tests harness demo FORCE
 all: build/cftool build/asan/cftool build/guard/cftool
 
 # A recipe that fails leaves no half-written target behind.
@@ -170,6 +171,8 @@ corpus: build/cftool
 
 deps:
 	@scripts/deps.sh
+test-deps:
+	@scripts/deps.sh --test
 
 demo: deps
 	$(MAKE) all corpus
@@ -180,7 +183,7 @@ check:
 
 # tests/run.sh runs `make check` as one of its suites and ends with the
 # closing line "N passed, N failed".
-test: deps
+test: test-deps
 	$(MAKE) all tests corpus harness replay
 	@tests/run.sh
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # deps.sh - install the Debian packages chanfuzz needs, if any is missing.
 #
-# Called by `make test`, `make fuzz` and .ci/run. As root it runs apt-get
+# Called by `make fuzz` (and every make target that runs something), by
+# `make test` with --test (what only the tests need, too) and by .ci/run
+# with --packages (print the whole list). As root it runs apt-get
 # itself; otherwise it uses sudo when available, or prints the command.
 # Set CF_NO_INSTALL=1 to only check.
 set -eu
@@ -26,10 +28,18 @@ need=(
 	"python3:python3"
 	"patch:patch"
 	"perl:perl-base"
+)
+# Only the tests need these (`make test`, .ci/run: --test): a browser is
+# some 400 MB, which `make fuzz` has no use for.
+test_need=(
 	# tests/sh/report_html.sh opens the campaign's report.html in it
 	"chromium:chromium"
 )
-# --packages: print every package the project needs (for .ci/run).
+case ${1:-} in
+--test | --packages) need+=("${test_need[@]}") ;;
+esac
+# --packages: print every package the project needs, tests included (for
+# .ci/run).
 if [ "${1:-}" = --packages ]; then
 	for pair in "${need[@]}"; do echo "${pair#*:}"; done | sort -u
 	printf '%s\n' libbsd-dev libclang-rt-dev
