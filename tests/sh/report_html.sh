@@ -9,7 +9,7 @@
 # drawn on a canvas (naturalWidth alone is no proof: a PNG cut after its
 # header has one, and no pixels); the resources the page fetched; and a
 # corrupt PNG as a control, which must not decode. Two chromium runs, about
-# 4 s. No chromium is a failure, not a skip: scripts/deps.sh installs it.
+# 4 s. No chromium is a failure, not a skip: `scripts/deps.sh --test` (make test) installs it.
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -111,7 +111,7 @@ expect_rc 0 "scripts/chanfuzz report on the fixture campaign"
 [ -s "$C/report.html" ] && ok || bad "no report.html"
 
 if ! command -v chromium >/dev/null 2>&1; then
-	bad "chromium is not installed (scripts/deps.sh installs it)"
+	bad "chromium is not installed (scripts/deps.sh --test installs it; make test runs it)"
 	finish report_html
 	exit 1
 fi
