@@ -579,8 +579,13 @@ preflight() {
 		fail "the replay of the seeds failed (see $LOG)"
 	while IFS=$'\t' read -r t n; do
 		event "WARNING: $t: $n"
-	done < <(jq -r '.targets | to_entries[] | .key as $t | .value.faulting[]
-		| "\($t)\t\(.kind) \(.name) faults (\(.type)): filed as \(.folder // "?"), left out of the start corpus"' \
+	# one line per target and identity (a defect every seed reaches is
+	# dozens of seeds: preflight.json and the report list each)
+	done < <(jq -r '.targets | to_entries[] | .key as $t
+		| .value.faulting | group_by(.folder)[]
+		| "\($t)\t" + (if length == 1 then "\(.[0].kind) \(.[0].name) faults"
+			else "\(length) inputs fault (\([.[].kind] | unique | join("/")) \(.[0].name[:12]), ...)" end)
+		+ " (\(.[0].type)): filed as \(.[0].folder // "?"), left out of the start corpus"' \
 		"$OUT/preflight.json")
 	while IFS=$'\t' read -r t n; do
 		event "$t: $n"
