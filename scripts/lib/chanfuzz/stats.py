@@ -215,11 +215,14 @@ def _flag(s, what):
 
 
 def _seconds(s, what):
+    # Any finite number: a crash file's time stamp (a coarse clock) can
+    # come a few ms before the launch time bench.sh took, and a benchmark
+    # of hours must not lose its report over it.
     try:
         v = float(s)
     except ValueError:
         v = float("nan")
-    if not math.isfinite(v) or v < 0:
+    if not math.isfinite(v):
         raise ValueError("%s is '%s', not a number of seconds" % (what, s))
     return v
 

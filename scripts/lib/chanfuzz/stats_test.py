@@ -262,6 +262,10 @@ class CellsTest(unittest.TestCase):
                 stats.parse_trials(["\n", line], "t.tsv")
             self.assertIn("t.tsv:2: ", str(cm.exception))
             self.assertIn(what, str(cm.exception))
+        # a time a few ms before the launch (coarse file time stamps) is
+        # still a time, counted as it is
+        t = stats.parse_trials(["b\ton\tc\t1\t1\t-0.002\t1\t-0.002\t1\n"])
+        self.assertEqual((t[0]["trigger"], t[0]["reach"]), (-0.002, -0.002))
 
 
 class CommandTest(unittest.TestCase):
