@@ -26,7 +26,7 @@
 #            the "reached" canary and to the fault; medians, found-rate,
 #            Kaplan-Meier restricted mean, and against libFuzzer on bytes
 #            the ratio of medians, Mann-Whitney U p and Vargha-Delaney A12
-#            (scripts/bench-stats.awk);
+#            (scripts/chanfuzz bench-stats: scripts/lib/chanfuzz/benchstats.py);
 #   regress  inputs/s of `make regress`'s replay (scripts/regress.sh);
 #   scaling  a campaign (scripts/campaign.sh) with 2 jobs against 1: each
 #            engine's exec/s in the 2-job campaign as a share of the same
@@ -260,7 +260,7 @@ want() { in_list "$1" "$only"; }
 mkdir -p "$out" 2>/dev/null || die "$out: cannot create the results folder"
 [ -w "$out" ] || die "$out: not writable"
 
-for cmd in taskset awk timeout pgrep afl-fuzz make jq git; do
+for cmd in taskset awk timeout pgrep afl-fuzz make jq git python3; do
 	command -v "$cmd" >/dev/null 2>&1 || die "$cmd not found (run: make deps)"
 done
 
@@ -689,7 +689,7 @@ mutator() {
 mutkey() { tr ' ' '\n' <<<"$MUTSTAT" | awk -F= -v k="$1" '$1 == k { print $2 }'; }
 
 # ---- time-to-bug ---------------------------------------------------------------
-# One trial; writes one line (bench-stats.awk input plus config details) to
+# One trial; writes one line (the input of scripts/chanfuzz bench-stats) to
 # DIR/result.
 trial() { # bug crc config n cpu dir
 	local b=$1 c=$2 cfg=$3 n=$4 cpu=$5 d=$6 v t bin seed t0 t1 found=0 trig=- \
@@ -817,7 +817,7 @@ time_to_bug() {
 		note "time-to-bug: $(wc -l <"$TTB_TSV") results for ${#jobs[@]} trials"
 	sort -t"$(printf '\t')" -k1,1 -k2,2r -k3,3 -k4,4n -o "$TTB_TSV" "$TTB_TSV"
 	TTB_N=$(wc -l <"$TTB_TSV")
-	awk -v cap="$cap" -v base="$BASE_CONFIG" -f scripts/bench-stats.awk \
+	scripts/chanfuzz bench-stats --cap "$cap" --base "$BASE_CONFIG" \
 		"$TTB_TSV" >"$WORK/cells.tsv"
 }
 

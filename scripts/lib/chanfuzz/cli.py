@@ -8,7 +8,7 @@ import sys
 
 # Modules that contribute subcommands, in --help order.
 COMMANDS = ["signature", "triage", "preflight", "verify", "report", "gate",
-            "benchcampaign"]
+            "benchcampaign", "benchstats"]
 
 
 def parse_args(argv=None):
