@@ -191,6 +191,19 @@ def summary(rows):
             if times else None}
 
 
+def signatures(trials):
+    """The distinct crash store folders the defect was filed under over
+    all trials (one root cause: one folder, every trial), and how many
+    other new ones the trials reported."""
+    own = sorted({f for r in trials for f in r.get("folders") or []})
+    other = sorted({f for r in trials for f in r.get("other_new") or []})
+    txt = "%d: %s" % (len(own), ", ".join("`%s`" % f for f in own)) \
+        if own else "0"
+    if other:
+        txt += "; other new: %s" % ", ".join("`%s`" % f for f in other)
+    return txt
+
+
 def markdown(res):
     L = ["# Campaign benchmark: a new root cause filed as new\n",
          "Default campaigns (`scripts/campaign.sh --budget %s`, every "
@@ -201,15 +214,17 @@ def markdown(res):
          "start of fuzzing to the first input of that identity (0 for a "
          "crashing seed: the seed replay files it before fuzzing).\n"
          % res["budget"],
-         "| defect | expected identity | found | median s | trials |",
-         "| --- | --- | ---: | ---: | --- |"]
+         "| defect | expected identity | found | median s | signatures "
+         "(all trials) | trials |",
+         "| --- | --- | ---: | ---: | --- | --- |"]
     for name, d in res["defects"].items():
         s = summary(d["trials"])  # (a defect with no trial yet: 0/0)
         exp = EXPECT.get(name, {})
         ident = exp.get("root_cause") or "stack with %s" % exp.get("frame")
-        L.append("| %s | `%s` | %d/%d | %s | %s |" % (
+        L.append("| %s | `%s` | %d/%d | %s | %s | %s |" % (
             name, ident, s["found"], s["trials"],
             "-" if s["median_time_s"] is None else s["median_time_s"],
+            signatures(d["trials"]),
             ", ".join("%s%s" % ("found" if r["found"] else "missed",
                                 "" if r["time_s"] is None else
                                 " %.1f s" % r["time_s"])

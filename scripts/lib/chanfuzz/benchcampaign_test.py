@@ -59,9 +59,18 @@ class SummaryTest(unittest.TestCase):
                    "valgap": {"trials": []}}}
         md = bc.markdown(res)
         self.assertIn("| supply | `interpreter/7.11/ProcessCreate/"
-                      "unsupplied/9` | 1/1 | 0.5 | found 0.5 s |", md)
+                      "unsupplied/9` | 1/1 | 0.5 | 1: `x` | found 0.5 s |",
+                      md)
         self.assertIn("| valgap | `validator-current/7.11/IPC/unsupplied/"
-                      "20` | 0/0 | - |  |", md)
+                      "20` | 0/0 | - | 0 |  |", md)
+
+    def test_signatures_over_trials(self):
+        trials = [{"folders": ["a1"], "other_new": []},
+                  {"folders": ["a1"], "other_new": ["b2"]},
+                  {"folders": [], "other_new": ["b2", "c3"]}]
+        self.assertEqual(bc.signatures(trials),
+                         "1: `a1`; other new: `b2`, `c3`")
+        self.assertEqual(bc.signatures([]), "0")
 
 
 class FirstTimeTest(unittest.TestCase):
