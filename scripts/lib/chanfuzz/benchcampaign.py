@@ -291,13 +291,19 @@ def main(args):
         print("bench-campaign: %s: preparing %s" % (b, trees[b]), flush=True)
         copy_tree(trees[b], b)
         res["defects"].setdefault(b, {"trials": []})
-    # Round robin, trial 1 of every defect before trial 2 of any: a run
-    # that is stopped early has figures for each defect, and the resume
-    # carries on where it stopped.
-    for n in range(args.trials):
+    clean = os.path.join(args.work, "clean", "tree")
+    if args.cf291_trials > 0:
+        copy_tree(clean, None)
+    settings = (("--no-suppress, committed store", committed,
+                 ["--no-suppress"], False),
+                ("empty crash store", None, [], True))
+    # Round robin, trial 1 of every defect (and of each CF-291 setting)
+    # before trial 2 of any: a run that is stopped early has figures for
+    # each, and the resume carries on where it stopped.
+    for n in range(max(args.trials, args.cf291_trials)):
         for b in bugs:
             d = res["defects"][b]
-            if len(d["trials"]) > n:
+            if n >= args.trials or len(d["trials"]) > n:
                 continue
             work = os.path.join(args.work, b, "trial-%02d" % (n + 1))
             out, crashes, canary, rc = run_trial(
@@ -316,28 +322,29 @@ def main(args):
                 else "missed (new: %s)" % ",".join(r["other_new"])),
                 flush=True)
             save()
-    if args.cf291_trials > 0:
-        tree = os.path.join(args.work, "clean", "tree")
-        copy_tree(tree, None)
-        for key, src, extra, new in (
-                ("--no-suppress, committed store", committed,
-                 ["--no-suppress"], False),
-                ("empty crash store", None, [], True)):
+        for key, src, extra, new in settings:
             d = res["cf291"].setdefault(key, {"trials": []})
-            for n in range(len(d["trials"]), args.cf291_trials):
-                work = os.path.join(args.work, "clean", "%s-%02d" % (
-                    "nosup" if src else "empty", n + 1))
-                out, crashes, canary, rc = run_trial(
-                    tree, work, args.cf291_budget, src,
-                    extra + ["--targets", "fuzz_interp_711"])
-                r = evaluate(out, crashes, canary, EXPECT["cf291"], new)
-                r["exit"] = rc
-                d["trials"].append(r)
-                d["summary"] = summary(d["trials"])
-                print("bench-campaign: CF-291, %s, trial %d: %s" % (
-                    key, n + 1, "filed" if r["found"] else "not filed"),
-                    flush=True)
-                save()
+            if n >= args.cf291_trials or len(d["trials"]) > n:
+                continue
+            work = os.path.join(args.work, "clean", "%s-%02d" % (
+                "nosup" if src else "empty", n + 1))
+            out, crashes, canary, rc = run_trial(
+                clean, work, args.cf291_budget, src,
+                extra + ["--targets", "fuzz_interp_711"])
+            r = evaluate(out, crashes, canary, EXPECT["cf291"], new)
+            r["exit"] = rc
+            if rc != 0 or not r["report"]:
+                print("bench-campaign: CF-291, %s, trial %d: the campaign "
+                      "failed (exit %d, %s): stopping" % (key, n + 1, rc,
+                                                          work),
+                      file=sys.stderr)
+                return 1
+            d["trials"].append(r)
+            d["summary"] = summary(d["trials"])
+            print("bench-campaign: CF-291, %s, trial %d: %s" % (
+                key, n + 1, "filed" if r["found"] else "not filed"),
+                flush=True)
+            save()
     save()
     print("bench-campaign: wrote %s and %s" % (mpath, jpath))
     return 0
