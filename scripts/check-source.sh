@@ -17,7 +17,11 @@
 #   5. no CF_BENCH_ switch in parsers/ (the defects live in bench/bugs/);
 #   6. every bench/bugs/<name>.patch applies to the tree as it is now
 #      (patch --dry-run --fuzz=0), and the patches and the defects of
-#      bench/bugs/zoo.tsv are the same set.
+#      bench/bugs/zoo.tsv are the same set;
+# and the crash identity fixtures:
+#   7. every tests/fixtures/defects/<name>.patch applies the same way
+#      (tests/fixtures/make_reports.py regenerates the fault reports of
+#      scripts/lib/chanfuzz/testdata/reports/ from them).
 # Prints one line per problem and "check: N passed, N failed" at the end
 # (one item per C file, per patch and per zoo check).
 set -u
@@ -94,6 +98,18 @@ for p in "${patches[@]}"; do
 		verdict 1
 	else
 		echo "check: $p no longer applies to the tree (docs/BENCH.md, \"Adding a defect\"):"
+		sed 's/^/check:   /' "$tmp/out"
+		verdict 0
+	fi
+done
+shopt -s nullglob
+fixtures=(tests/fixtures/defects/*.patch)
+shopt -u nullglob
+for p in "${fixtures[@]}"; do
+	if patch -p1 --dry-run --fuzz=0 --force <"$p" >"$tmp/out" 2>&1; then
+		verdict 1
+	else
+		echo "check: $p no longer applies to the tree: make it again on the code as it is (tests/fixtures/make_reports.py, docs/CRASHES.md):"
 		sed 's/^/check:   /' "$tmp/out"
 		verdict 0
 	fi
