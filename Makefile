@@ -151,8 +151,8 @@ build/asan/tests/%: tests/%.c tests/cf_test.h build/asan/libcfmodel.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iparsers/src -Itests $< \
 		build/asan/libcfmodel.a $(LIBS) -o $@
-# The mutator test links the mutator itself (harness/ depends on parsers/).
-build/asan/tests/test_mutator: tests/test_mutator.c harness/cf_mutator.c $(HSRC) tests/cf_test.h build/asan/libcfmodel.a $(H_HDR) $(LIB_HDR)
+# The mutator tests link the mutator itself (harness/ depends on parsers/).
+build/asan/tests/test_mutator build/asan/tests/test_mut_golden: build/asan/tests/%: tests/%.c harness/cf_mutator.c $(HSRC) tests/cf_test.h build/asan/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iharness -Itests $(filter %.c,$^) \
 		build/asan/libcfmodel.a $(LIBS) -o $@
