@@ -21,9 +21,6 @@
 
 #include "mut_int.h"
 
-/* A section opens with its u32 count; its records follow. */
-#define FIRST_RECORD 4u
-
 static void
 put_crc(uint8_t *buf, uint32_t total)
 {
@@ -52,15 +49,15 @@ strings_len(const uint8_t *buf, uint32_t off, uint32_t room)
 	uint32_t count;
 	uint64_t len;
 
-	if (room < FIRST_RECORD)
+	if (room < CF_COUNT_SIZE)
 		return 0;
 	count = cf_ld_u32le(buf + off);
 	if (count > CF_MAX_STRINGS ||
-	    count > (room - FIRST_RECORD) / CF_STRING_ENTRY_SIZE)
+	    count > (room - CF_COUNT_SIZE) / CF_STRING_ENTRY_SIZE)
 		return 0;
-	len = FIRST_RECORD + (uint64_t)count * CF_STRING_ENTRY_SIZE;
+	len = CF_COUNT_SIZE + (uint64_t)count * CF_STRING_ENTRY_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t l = cf_ld_u32le(buf + off + FIRST_RECORD +
+		uint32_t l = cf_ld_u32le(buf + off + CF_COUNT_SIZE +
 		    i * CF_STRING_ENTRY_SIZE + CF_STR_OFF_LENGTH);
 		if (l > CF_MAX_STRING_LEN)
 			return 0;
@@ -73,9 +70,9 @@ strings_len(const uint8_t *buf, uint32_t off, uint32_t room)
 static uint32_t
 instances_len(const uint8_t *buf, uint32_t off, uint32_t room)
 {
-	uint32_t count, pos = FIRST_RECORD;
+	uint32_t count, pos = CF_COUNT_SIZE;
 
-	if (room < FIRST_RECORD)
+	if (room < CF_COUNT_SIZE)
 		return 0;
 	count = cf_ld_u32le(buf + off);
 	if (count > CF_MAX_INSTANCES)
@@ -101,7 +98,7 @@ static int
 table_ok(const cf_section *s, uint32_t total)
 {
 	return cf_chan_check_sections(s, total, NULL) == CF_OK &&
-	    s[0].len >= FIRST_RECORD && s[1].len >= FIRST_RECORD;
+	    s[0].len >= CF_COUNT_SIZE && s[1].len >= CF_COUNT_SIZE;
 }
 
 static void
@@ -110,9 +107,9 @@ repair_sections(uint8_t *buf, uint32_t total)
 	cf_section s[CF_SECTION_COUNT] = { cf_chan_section_entry(buf, 0),
 		cf_chan_section_entry(buf, 1) };
 	uint32_t payload = total - CF_PAYLOAD_START, first = CF_SECT_STRINGS;
-	uint32_t old = 0, l1, room = payload - FIRST_RECORD;
+	uint32_t old = 0, l1, room = payload - CF_COUNT_SIZE;
 
-	if (table_ok(s, total) || payload < 2 * FIRST_RECORD)
+	if (table_ok(s, total) || payload < 2 * CF_COUNT_SIZE)
 		return;
 	/* Keep the kind the table places first, when it says. */
 	for (int i = 0; i < 2; i++)
@@ -128,7 +125,7 @@ repair_sections(uint8_t *buf, uint32_t total)
 	else
 		l1 = instances_len(buf, CF_PAYLOAD_START, room);
 	if (l1 == 0)
-		l1 = old >= FIRST_RECORD && old <= room ? old : room;
+		l1 = old >= CF_COUNT_SIZE && old <= room ? old : room;
 	put_entry(buf, 0, (uint16_t)first, CF_PAYLOAD_START, l1);
 	put_entry(buf, 1,
 	    (uint16_t)(first == CF_SECT_STRINGS ? CF_SECT_INSTANCES
@@ -143,9 +140,9 @@ cf_mut_repair(cf_mut *m, uint8_t *buf, size_t n)
 	uint32_t total;
 
 	(void)m;
-	if (buf == NULL || n < 4)
+	if (buf == NULL || n < CF_MAGIC_SIZE)
 		return n;
-	memset(buf + CF_HDR_OFF_MAGIC, CF_MAGIC_BYTE, 4);
+	memset(buf + CF_HDR_OFF_MAGIC, CF_MAGIC_BYTE, CF_MAGIC_SIZE);
 	if (n < CF_HEADER_SIZE)
 		return n;
 	mut_st16(buf + CF_HDR_OFF_FORMAT_VERSION, CF_FORMAT_VERSION);
@@ -204,7 +201,7 @@ edge32(cf_mut *m, uint32_t v, uint32_t limit)
 static uint32_t
 record_at(const uint8_t *buf, uint32_t off, uint32_t pick)
 {
-	uint32_t pos = off + FIRST_RECORD;
+	uint32_t pos = off + CF_COUNT_SIZE;
 
 	for (uint32_t i = 0; i < pick; i++)
 		pos += CF_INSTANCE_HEADER_SIZE +
@@ -237,7 +234,7 @@ cf_mut_frame(cf_mut *m, uint8_t *buf, size_t n)
 	nstr = cf_ld_u32le(buf + st->off);
 	ninst = cf_ld_u32le(buf + in->off);
 	/* A criterion with a string operand, uniformly (reservoir). */
-	pos = in->off + FIRST_RECORD;
+	pos = in->off + CF_COUNT_SIZE;
 	for (uint32_t i = 0; i < ninst; i++) {
 		uint16_t nc = cf_ld_u16le(buf + pos + CF_INST_OFF_NCRIT);
 
@@ -261,16 +258,16 @@ cf_mut_frame(cf_mut *m, uint8_t *buf, size_t n)
 		break;
 	case CF_MUT_FRAME_STRING_ENTRY:
 		pick = mut_below(m, nstr);
-		at = st->off + FIRST_RECORD + pick * CF_STRING_ENTRY_SIZE +
+		at = st->off + CF_COUNT_SIZE + pick * CF_STRING_ENTRY_SIZE +
 		    (mut_one_in(m, 2) ? CF_STR_OFF_LENGTH : CF_STR_OFF_OFFSET);
 		mut_st32(buf + at,
 		    edge32(m, cf_ld_u32le(buf + at),
-		        st->len - FIRST_RECORD - nstr * CF_STRING_ENTRY_SIZE));
+		        st->len - CF_COUNT_SIZE - nstr * CF_STRING_ENTRY_SIZE));
 		break;
 	case CF_MUT_FRAME_INSTANCES_COUNT:
 		mut_st32(buf + in->off,
 		    edge32(m, ninst,
-		        (in->len - FIRST_RECORD) / CF_INSTANCE_HEADER_SIZE));
+		        (in->len - CF_COUNT_SIZE) / CF_INSTANCE_HEADER_SIZE));
 		break;
 	case CF_MUT_FRAME_CRIT_COUNT:
 		pos = record_at(buf, in->off, mut_below(m, ninst)) +
@@ -293,7 +290,7 @@ cf_mut_frame(cf_mut *m, uint8_t *buf, size_t n)
 		kind = CF_MUT_FRAME_STRINGS_COUNT;
 		mut_st32(buf + st->off,
 		    edge32(m, nstr,
-		        (st->len - FIRST_RECORD) / CF_STRING_ENTRY_SIZE + 1));
+		        (st->len - CF_COUNT_SIZE) / CF_STRING_ENTRY_SIZE + 1));
 		break;
 	}
 	put_crc(buf, total);

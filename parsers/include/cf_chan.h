@@ -23,6 +23,7 @@
 #include "cf_error.h"
 
 #define CF_MAGIC_BYTE 0xAAu
+#define CF_MAGIC_SIZE 4u /* the magic: AA AA AA AA */
 #define CF_FORMAT_VERSION 1u
 #define CF_HEADER_SIZE 40u
 #define CF_SECTION_ENTRY_SIZE 12u
@@ -31,6 +32,8 @@
 #define CF_INSTANCE_HEADER_SIZE 12u
 #define CF_CRITERION_SIZE 24u
 #define CF_NO_STRING 0xFFFFFFFFu
+/* Each section opens with its u32 count; its records follow. */
+#define CF_COUNT_SIZE 4u
 /* Where the sections may start: after the header and the section table. */
 #define CF_PAYLOAD_START \
 	(CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)

@@ -452,20 +452,21 @@ parse_strings(cf_chan *ch, const uint8_t *buf, cf_section s, cf_diag *d)
 	const uint8_t *data;
 	int rc;
 
-	if (s.len < 4)
+	if (s.len < CF_COUNT_SIZE)
 		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
 		    "string section of %u bytes has no room for its count",
 		    s.len);
 	count = cf_ld_u32le(p);
 	if (count > CF_MAX_STRINGS ||
-	    count > (s.len - 4) / CF_STRING_ENTRY_SIZE)
+	    count > (s.len - CF_COUNT_SIZE) / CF_STRING_ENTRY_SIZE)
 		return cf_diag_set(d, CF_E_STRING_COUNT, s.off,
 		    "string count %u exceeds the limit %u or the section",
 		    count, CF_MAX_STRINGS);
-	data = p + 4 + (size_t)count * CF_STRING_ENTRY_SIZE;
-	data_len = s.len - 4 - count * CF_STRING_ENTRY_SIZE;
+	data = p + CF_COUNT_SIZE + (size_t)count * CF_STRING_ENTRY_SIZE;
+	data_len = s.len - CF_COUNT_SIZE - count * CF_STRING_ENTRY_SIZE;
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t eoff = s.off + 4 + i * CF_STRING_ENTRY_SIZE;
+		uint32_t eoff =
+		    s.off + CF_COUNT_SIZE + i * CF_STRING_ENTRY_SIZE;
 		uint32_t off = cf_ld_u32le(buf + eoff + CF_STR_OFF_OFFSET);
 		uint32_t len = cf_ld_u32le(buf + eoff + CF_STR_OFF_LENGTH);
 
@@ -502,17 +503,17 @@ parse_instances(cf_chan *ch, const uint8_t *buf, cf_section s, cf_diag *d)
 	uint32_t count, pos;
 	int rc;
 
-	if (s.len < 4)
+	if (s.len < CF_COUNT_SIZE)
 		return cf_diag_set(d, CF_E_INSTANCE_COUNT, s.off,
 		    "instance section of %u bytes has no room for its count",
 		    s.len);
 	count = cf_ld_u32le(buf + s.off);
 	if (count > CF_MAX_INSTANCES ||
-	    count > (s.len - 4) / CF_INSTANCE_HEADER_SIZE)
+	    count > (s.len - CF_COUNT_SIZE) / CF_INSTANCE_HEADER_SIZE)
 		return cf_diag_set(d, CF_E_INSTANCE_COUNT, s.off,
 		    "instance count %u exceeds the limit %u or the section",
 		    count, CF_MAX_INSTANCES);
-	pos = 4; /* relative to the section; pos <= s.len always */
+	pos = CF_COUNT_SIZE; /* relative to the section; pos <= s.len always */
 	for (uint32_t i = 0; i < count; i++) {
 		const uint8_t *r = buf + s.off + pos;
 		uint32_t roff = s.off + pos, idx;
@@ -672,10 +673,10 @@ parse_frame(const uint8_t *buf, size_t len, cf_chan *ch, cf_section *strs,
 	cf_section sec[CF_SECTION_COUNT];
 	int rc;
 
-	if (len < 4)
+	if (len < CF_MAGIC_SIZE)
 		return cf_diag_set(d, CF_E_TRUNCATED, 0,
 		    "%zu bytes: too short for the magic", len);
-	for (int i = 0; i < 4; i++)
+	for (unsigned i = 0; i < CF_MAGIC_SIZE; i++)
 		if (buf[CF_HDR_OFF_MAGIC + i] != CF_MAGIC_BYTE)
 			return cf_diag_set(d, CF_E_MAGIC, (uint32_t)i,
 			    "magic is %02X %02X %02X %02X, expected AA AA AA AA",
@@ -796,8 +797,10 @@ cf_chan_write(const cf_chan *ch, cf_buf *out)
 		ninst_crit += in->ncrit;
 	}
 	/* Sizes are bounded by the limits above: at most a few MiB. */
-	str_len = 4 + (size_t)ch->nstrings * CF_STRING_ENTRY_SIZE + data_len;
-	inst_len = 4 + (size_t)ch->ninstances * CF_INSTANCE_HEADER_SIZE +
+	str_len = CF_COUNT_SIZE + (size_t)ch->nstrings * CF_STRING_ENTRY_SIZE +
+	    data_len;
+	inst_len = CF_COUNT_SIZE +
+	    (size_t)ch->ninstances * CF_INSTANCE_HEADER_SIZE +
 	    ninst_crit * CF_CRITERION_SIZE;
 	if (str_len + inst_len > CF_MAX_FILE_SIZE - CF_PAYLOAD_START)
 		return CF_E_LIMIT;
@@ -807,7 +810,7 @@ cf_chan_write(const cf_chan *ch, cf_buf *out)
 		if ((rc = (call)) != CF_OK) \
 			goto fail;          \
 	} while (0)
-	for (int i = 0; i < 4; i++)
+	for (unsigned i = 0; i < CF_MAGIC_SIZE; i++)
 		W(cf_buf_u8(out, CF_MAGIC_BYTE));
 	W(cf_buf_u16le(out, CF_FORMAT_VERSION));
 	W(cf_buf_u16le(out, CF_HEADER_SIZE));
