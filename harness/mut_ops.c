@@ -448,7 +448,9 @@ op_tail(cf_mut *m, cf_chan *ch, struct mut_ctx *x)
 }
 
 /* The operations and their weights, in percent (they add up to 100).
- * An operation that does not apply (MUT_NA) gives way to another pick. */
+ * An operation that does not apply (MUT_NA) gives way to another pick.
+ * Order and weights are part of the mutator's output, pinned by
+ * tests/test_mut_golden.c; what each finds: `make opcov`. */
 static const struct {
 	const char *name;
 	unsigned weight;
