@@ -145,7 +145,10 @@ open_gap(void *arr, uint32_t count, uint32_t pos, size_t elem)
 {
 	uint8_t *a = arr;
 
-	memmove(a + (pos + 1) * elem, a + pos * elem, (count - pos) * elem);
+	if (pos <
+	    count) /* appending (the parser, the builders) moves nothing */
+		memmove(
+		    a + (pos + 1) * elem, a + pos * elem, (count - pos) * elem);
 }
 
 static void
