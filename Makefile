@@ -121,13 +121,17 @@ $(foreach v,plain asan guard,$(eval $(call toolvariant,$(v))))
 
 # Harness builds. $(1) = target.
 HSRC = harness/harness.c
+# The structure-aware mutator: its API file and its modules (harness/mut_*.c
+# behind the private harness/mut_int.h; docs/HARNESS.md). scripts/build.sh
+# finds them by the same names.
+MUT_SRC := harness/cf_mutator.c $(sort $(wildcard harness/mut_*.c))
 define target
 build/fuzz/$(1): $(call tdeps,$(1)) $(HSRC) build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) build/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/fuzz/$(1)_smart: $(call tdeps,$(1)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/fuzz/$(1)_smart: $(call tdeps,$(1)) $(HSRC) $(MUT_SRC) harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
-		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) harness/cf_mutator.c \
+		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) $(MUT_SRC) \
 		harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $$(LIBS) -o $$@
 build/afl/$(1) build/afl-asan/$(1) build/cmplog/$(1): build/%/$(1): $(call tdeps,$(1)) $(HSRC) harness/afl_driver.c build/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call tdef,$(1)) $$(INC) -Iharness \
@@ -135,7 +139,7 @@ build/afl/$(1) build/afl-asan/$(1) build/cmplog/$(1): build/%/$(1): $(call tdeps
 endef
 $(foreach t,$(TARGETS),$(eval $(call target,$(t))))
 
-build/afl/cf_mutator.so: harness/mutator_afl.c harness/cf_mutator.c $(HSRC) build/pic/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/afl/cf_mutator.so: harness/mutator_afl.c $(MUT_SRC) $(HSRC) build/pic/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_pic) $(INC) -Iharness -shared $(filter %.c,$^) \
 		build/pic/libcfmodel.a $(LIBS) -o $@
@@ -152,8 +156,8 @@ build/asan/tests/%: tests/%.c tests/cf_test.h build/asan/libcfmodel.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iparsers/src -Itests $< \
 		build/asan/libcfmodel.a $(LIBS) -o $@
-# The mutator test links the mutator itself (harness/ depends on parsers/).
-build/asan/tests/test_mutator: tests/test_mutator.c harness/cf_mutator.c $(HSRC) tests/cf_test.h build/asan/libcfmodel.a $(H_HDR) $(LIB_HDR)
+# The mutator tests link the mutator itself (harness/ depends on parsers/).
+build/asan/tests/test_mutator build/asan/tests/test_mut_golden: build/asan/tests/%: tests/%.c $(MUT_SRC) $(HSRC) tests/cf_test.h build/asan/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_asan) $(INC) -Iharness -Itests $(filter %.c,$^) \
 		build/asan/libcfmodel.a $(LIBS) -o $@
@@ -308,9 +312,9 @@ define benchtarget
 build/bench/$(1)/fuzz/$(2): $(call tdeps,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/bench/$(1)/fuzz/$(2)_smart: $(call tdeps,$(2)) $(HSRC) harness/cf_mutator.c harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/bench/$(1)/fuzz/$(2)_smart: $(call tdeps,$(2)) $(HSRC) $(MUT_SRC) harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
-		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) harness/cf_mutator.c \
+		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) $(MUT_SRC) \
 		harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
 build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2): $(call tdeps,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
@@ -326,10 +330,43 @@ build/bench/fuzz_noop: harness/fuzz_noop.c build/fuzz/flags
 build/bench/afl_noop: harness/fuzz_noop.c harness/afl_driver.c build/afl/libcfmodel.a build/afl/flags
 	@mkdir -p $(@D)
 	$(CC_afl) $(STD) $(WARN) $(CFLAGS_afl) $(INC) $(filter %.c,$^) build/afl/libcfmodel.a $(LIBS) -o $@
-build/bench/bench_tool: bench/bench_tool.c harness/cf_mutator.c $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/bench/bench_tool: bench/bench_tool.c bench/bench_util.c bench/bench_util.h $(MUT_SRC) $(HSRC) build/plain/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(WARN) $(CFLAGS_plain) $(INC) -Iharness $(filter %.c,$^) \
 		build/plain/libcfmodel.a $(LIBS) -o $@
+
+# What each operation of the mutator finds (docs/HARNESS.md, "What each
+# operation finds"): bench/opcov.c linked with OPCOV_TARGETS (their rows of
+# harness/targets.tsv: sources and defines), each entry point renamed, the
+# targets and the model instrumented with 8-bit edge counters and no
+# sanitizer, the mutator not. fuzz_interp_711 is left out: it faults by
+# design on the CF-291 class, and fuzz_interp_716 runs the same code.
+#   make opcov     build it and print the table (a few minutes);
+#                  options through OPCOV_ARGS="--reps 10 --runs 20000 ..."
+OPCOV_TARGETS := fuzz_parse fuzz_validate fuzz_interp_716 fuzz_differential
+CC_opcov      = $(CC)
+CFLAGS_opcov := -O1 -g -fsanitize-coverage=inline-8bit-counters $(FUZZDEF)
+$(eval $(call libvariant,opcov))
+define opcovtarget
+build/opcov/t/$(1).o: $(call tdeps,$(1)) $(H_HDR) $(LIB_HDR) build/opcov/flags
+	@mkdir -p $$(@D)
+	$$(CC_opcov) $$(STD) $$(WARN) $$(CFLAGS_opcov) $(call tdef,$(1)) \
+		-DLLVMFuzzerTestOneInput=opcov_$(1) $$(INC) -Iharness -c $(call tsrc,$(1)) -o $$@
+endef
+$(foreach t,$(OPCOV_TARGETS),$(eval $(call opcovtarget,$(t))))
+build/opcov/t/harness.o: $(HSRC) $(H_HDR) $(LIB_HDR) build/opcov/flags
+	@mkdir -p $(@D)
+	$(CC_opcov) $(STD) $(WARN) $(CFLAGS_opcov) $(INC) -Iharness -c $(HSRC) -o $@
+build/bench/opcov: bench/opcov.c bench/bench_util.c bench/bench_util.h $(MUT_SRC) $(addprefix build/opcov/t/,$(addsuffix .o,$(OPCOV_TARGETS)) harness.o) \
+                   build/opcov/libcfmodel.a $(H_HDR) $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(WARN) -O2 -g $(INC) -Iharness -Ibench \
+		-DOPCOV_LIST='$(foreach t,$(OPCOV_TARGETS),X($(t)))' \
+		$(filter %.c %.o,$^) build/opcov/libcfmodel.a $(LIBS) -o $@
+OPCOV_ARGS ?=
+.PHONY: opcov
+opcov: build/bench/opcov
+	build/bench/opcov $(OPCOV_ARGS) corpus
 
 BENCH_BIN := $(foreach v,$(BENCH_VARIANTS),$(addprefix build/bench/$(v)/,\
                fuzz/$(call bench_tgt,$(v)) fuzz/$(call bench_tgt,$(v))_smart \

@@ -21,13 +21,13 @@
  * Exit status: 0, 1 on a failure, 2 on bad usage.
  */
 #include <bsd/stdlib.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "cf_buf.h"
 #include "cf_chan.h"
 #include "cf_mem.h"
@@ -38,10 +38,7 @@
 #define MAX_SEEDS 512
 #define MAX_SEED_SIZE (1u << 20)
 
-typedef struct blob {
-	uint8_t *p;
-	size_t n;
-} blob;
+typedef bench_blob blob;
 
 static void
 usage(void)
@@ -52,20 +49,6 @@ usage(void)
 	exit(2);
 }
 
-static long long
-number(const char *opt, const char *s, long long lo, long long hi)
-{
-	const char *err = NULL;
-	long long v = strtonum(s, lo, hi, &err);
-
-	if (err != NULL) {
-		fprintf(stderr, "bench_tool: %s '%s' is %s (%lld..%lld)\n", opt,
-		    s, err, lo, hi);
-		exit(2);
-	}
-	return v;
-}
-
 /* splitmix64: the tool's own choices (which seed, chain or not). */
 static uint64_t
 next(uint64_t *s)
@@ -74,65 +57,6 @@ next(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
-}
-
-static int
-read_blob(const char *path, blob *b)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 4096, got;
-
-	b->p = NULL;
-	b->n = 0;
-	if (f == NULL)
-		return -1;
-	if ((b->p = cf_mem_alloc(cap)) == NULL) {
-		fclose(f);
-		return -1;
-	}
-	while ((got = fread(b->p + b->n, 1, cap - b->n, f)) > 0) {
-		uint8_t *q;
-		b->n += got;
-		if (b->n < cap)
-			continue;
-		if (cap >= MAX_SEED_SIZE ||
-		    (q = cf_mem_reallocarray(b->p, cap, 2)) == NULL)
-			break;
-		b->p = q;
-		cap *= 2;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int
-is_cf(const struct dirent *e)
-{
-	size_t l = strlen(e->d_name);
-
-	return l > 3 && strcmp(e->d_name + l - 3, ".cf") == 0;
-}
-
-/* The first MAX_SEEDS *.cf files of dir in name order (scandir(3) with
- * alphasort: readdir order is not stable). */
-static size_t
-load_seeds(const char *dir, blob *seeds)
-{
-	struct dirent **names = NULL;
-	size_t ns = 0;
-	int nn = scandir(dir, &names, is_cf, alphasort);
-
-	for (int i = 0; i < nn; i++) {
-		char path[4096];
-		int w = snprintf(
-		    path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		if (ns < MAX_SEEDS && w > 0 && (size_t)w < sizeof(path) &&
-		    read_blob(path, &seeds[ns]) == 0)
-			ns++;
-		free(names[i]); /* allocated by libc: scandir(3) */
-	}
-	free(names); /* allocated by libc: scandir(3) */
-	return ns;
 }
 
 static int
@@ -170,11 +94,14 @@ mutstat(int argc, char **argv)
 		if (i + 1 >= argc)
 			usage();
 		if (strcmp(argv[i], "--runs") == 0)
-			runs = number("--runs", argv[i + 1], 1, 100000000);
+			runs = bench_number(
+			    "bench_tool", "--runs", argv[i + 1], 1, 100000000);
 		else if (strcmp(argv[i], "--max") == 0)
-			max = number("--max", argv[i + 1], 64, CF_MUT_MAX_OUT);
+			max = bench_number("bench_tool", "--max", argv[i + 1],
+			    64, CF_MUT_MAX_OUT);
 		else if (strcmp(argv[i], "--seed") == 0)
-			seed = number("--seed", argv[i + 1], 0, LLONG_MAX);
+			seed = bench_number(
+			    "bench_tool", "--seed", argv[i + 1], 0, LLONG_MAX);
 		else {
 			fprintf(
 			    stderr, "bench_tool: unknown option %s\n", argv[i]);
@@ -183,7 +110,8 @@ mutstat(int argc, char **argv)
 	}
 	if (i != argc - 1)
 		usage();
-	if ((ns = load_seeds(argv[i], seeds)) == 0) {
+	if ((ns = bench_load_seeds(
+	         argv[i], ".cf", seeds, MAX_SEEDS, MAX_SEED_SIZE)) == 0) {
 		fprintf(stderr, "bench_tool: no *.cf seeds in %s\n", argv[i]);
 		return 1;
 	}
@@ -229,8 +157,7 @@ mutstat(int argc, char **argv)
 	cf_mut_free(m);
 	cf_mem_free(out);
 	cf_mem_free(cur);
-	for (size_t k = 0; k < ns; k++)
-		cf_mem_free(seeds[k].p);
+	bench_free_seeds(seeds, ns);
 	return 0;
 }
 
@@ -263,7 +190,7 @@ crit(cf_chan *ch, uint16_t field, uint8_t op, const char *s, size_t n,
 static void
 fix_crc(cf_buf *b)
 {
-	cf_buf_patch_u32le(b, 24,
+	cf_buf_patch_u32le(b, CF_HDR_OFF_CRC,
 	    cf_crc32(0, b->data + CF_HEADER_SIZE, b->len - CF_HEADER_SIZE));
 }
 
@@ -295,14 +222,17 @@ poc(const char *bug, const char *path)
 	if (rc != CF_OK || (rc = cf_chan_write(ch, &b)) != CF_OK)
 		goto fail;
 	if (strcmp(bug, "strref") == 0) {
-		/* The criterion's str field: header and section table (64),
-		 * the string section (4 + 8 + 4), the instance count and head
-		 * (4 + 12), field/op/mods (4). Points one past the table. */
-		cf_buf_patch_u32le(&b, 64 + 16 + 16 + 4, 1);
+		/* The criterion's str field: after header and section table,
+		 * the string section (count, one entry, "pipe"), the instance
+		 * count and head. Points one past the table. */
+		cf_buf_patch_u32le(&b,
+		    CF_PAYLOAD_START + 4 + CF_STRING_ENTRY_SIZE + 4 + 4 +
+		        CF_INSTANCE_HEADER_SIZE + CF_CRIT_OFF_STR,
+		    1);
 		fix_crc(&b);
 	} else if (strcmp(bug, "count") == 0) {
 		/* String count 1 + 2^29: 8 * count wraps to 8. */
-		cf_buf_patch_u32le(&b, 64, 1u + (1u << 29));
+		cf_buf_patch_u32le(&b, CF_PAYLOAD_START, 1u + (1u << 29));
 		fix_crc(&b);
 	}
 	if ((f = fopen(path, "wb")) == NULL ||

@@ -22,14 +22,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 canonical_order(const uint8_t *data, size_t size)
 {
-	const uint8_t *e0 = data + CF_HEADER_SIZE;
+	cf_section e0;
 
 	/* parsed files hold the whole section table */
-	if (size < CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
+	if (size < CF_PAYLOAD_START)
 		return 0;
-	return cf_ld_u32le(e0) == CF_SECT_STRINGS &&
-	    cf_ld_u32le(e0 + 4) ==
-	    CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE;
+	e0 = cf_chan_section_entry(data, 0);
+	return e0.kind == CF_SECT_STRINGS && e0.reserved == 0 &&
+	    e0.off == CF_PAYLOAD_START;
 }
 
 /* Non-canonical order: the written file is canonical and means the same. */

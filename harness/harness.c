@@ -24,7 +24,7 @@ cf_h_file_len(const uint8_t *data, size_t size)
 
 	if (size < CF_HEADER_SIZE)
 		return size;
-	total = cf_ld_u32le(data + 20);
+	total = cf_ld_u32le(data + CF_HDR_OFF_TOTAL_LENGTH);
 	return (total >= CF_HEADER_SIZE && total <= size) ? total : size;
 }
 

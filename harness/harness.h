@@ -6,10 +6,11 @@
  *
  *   [ channel file: total_length bytes ][ trailing event bytes ]
  *
- * The channel file's own total_length (header offset 20) says where it
- * ends; when it is missing or larger than the input, the whole input is
- * the file. The events evaluated are: one synthesised event per instance
- * (cf_synth, so every criterion of a consistent instance is reached), then
+ * The channel file's own total_length (header offset 20,
+ * CF_HDR_OFF_TOTAL_LENGTH) says where it ends; when it is missing or
+ * larger than the input, the whole input is the file. The events
+ * evaluated are: one synthesised event per instance (cf_synth, so every
+ * criterion of a consistent instance is reached), then
  * up to CF_H_MAX_TAIL_EVENTS events decoded from the trailing bytes.
  * Trailing event encoding, per event, for each field of the template in
  * order: one length byte n, then n bytes (a string field takes them as its

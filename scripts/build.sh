@@ -209,12 +209,15 @@ build_target() {
 	mv -f "$B/$name.bin" "$OUT/$name"
 }
 
+# The structure-aware mutator: harness/cf_mutator.c and its modules,
+# harness/mut_*.c (as the Makefile's MUT_SRC).
+mut_src=("$ROOT/harness/cf_mutator.c" "$ROOT"/harness/mut_*.c)
 pids=()
 for t in "${targets[@]}"; do
 	build_target "$t" "$t" &
 	pids+=($!)
 	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then
-		build_target "$t" "${t}_smart" "$ROOT/harness/cf_mutator.c" \
+		build_target "$t" "${t}_smart" "${mut_src[@]}" \
 			"$ROOT/harness/mutator_libfuzzer.c" &
 		pids+=($!)
 	fi

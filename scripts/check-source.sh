@@ -13,9 +13,11 @@
 #      is freed with free() on a line that says "allocated by libc";
 #   4. no line longer than 100 columns (tabs count as 8), except a line
 #      that holds a string literal (a message kept whole);
+#   5. no .c file in harness/ longer than 700 lines: a harness file holds
+#      one module (the mutator is cf_mutator.c plus harness/mut_*.c);
 # and the bug zoo:
-#   5. no CF_BENCH_ switch in parsers/ (the defects live in bench/bugs/);
-#   6. every bench/bugs/<name>.patch applies to the tree as it is now
+#   6. no CF_BENCH_ switch in parsers/ (the defects live in bench/bugs/);
+#   7. every bench/bugs/<name>.patch applies to the tree as it is now
 #      (patch --dry-run --fuzz=0), and the patches and the defects of
 #      bench/bugs/zoo.tsv are the same set;
 # and the crash identity fixtures:
@@ -80,6 +82,15 @@ for f in "${files[@]}"; do
 			END { exit bad }'; then
 		ok=0
 	fi
+	case $f in
+	harness/*.c)
+		n=$(wc -l <"$f")
+		if [ "$n" -gt 700 ]; then
+			echo "check: $f: $n lines, over 700: split it into modules"
+			ok=0
+		fi
+		;;
+	esac
 	verdict $ok
 done
 

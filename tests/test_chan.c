@@ -3,8 +3,13 @@
  * writer (docs/FORMAT.md section 1). Every hostile file is built from a
  * good one written by cf_chan_write, patched, and (unless the test is
  * about the CRC) given a correct CRC so that the check under test is the
- * one that fires. Each case asserts the exact error code.
+ * one that fires. Each case asserts the exact error code. Then the layout
+ * cf_chan.h names, the section-table check the parser and the mutator's
+ * repair share, and the model's editors (insertions and removals of
+ * instances, criteria and strings, against their limits and mixed with
+ * the builders).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -526,6 +531,500 @@ test_buf_cap(void)
 	cf_buf_free(&b);
 }
 
+/* The header fields where cf_chan.h's layout enums say they are, in the
+ * writer's output (docs/FORMAT.md 1.1-1.2). */
+struct field_at {
+	const char *what;
+	uint32_t off;
+	unsigned width;
+	uint64_t want; /* TOTAL: the file's length */
+};
+#define TOTAL 0xFFFFFFFFFFull
+
+static const struct field_at header_fields[] = {
+	{ "magic", CF_HDR_OFF_MAGIC, 4, 0xAAAAAAAAu },
+	{ "format version", CF_HDR_OFF_FORMAT_VERSION, 2, CF_FORMAT_VERSION },
+	{ "header size", CF_HDR_OFF_HEADER_SIZE, 2, CF_HEADER_SIZE },
+	{ "channel", CF_HDR_OFF_CHANNEL, 4, 291 },
+	{ "content version", CF_HDR_OFF_CONTENT_VERSION, 4, 7 },
+	{ "template type", CF_HDR_OFF_TEMPLATE_TYPE, 4, 1 },
+	{ "total length", CF_HDR_OFF_TOTAL_LENGTH, 4, TOTAL },
+	{ "section count", CF_HDR_OFF_SECTION_COUNT, 2, CF_SECTION_COUNT },
+	{ "flags", CF_HDR_OFF_FLAGS, 2, 0 },
+	{ "section table", CF_HDR_OFF_SECTION_TABLE, 4, CF_HEADER_SIZE },
+	{ "reserved", CF_HDR_OFF_RESERVED, 4, 0 },
+	{ "entry 0 kind", CF_HEADER_SIZE + CF_SECT_OFF_KIND, 2,
+	    CF_SECT_STRINGS },
+	{ "entry 0 reserved", CF_HEADER_SIZE + CF_SECT_OFF_RESERVED, 2, 0 },
+	{ "entry 0 offset", CF_HEADER_SIZE + CF_SECT_OFF_OFFSET, 4,
+	    CF_PAYLOAD_START },
+	{ "entry 1 kind",
+	    CF_HEADER_SIZE + CF_SECTION_ENTRY_SIZE + CF_SECT_OFF_KIND, 2,
+	    CF_SECT_INSTANCES },
+	{ "first string's offset", CF_PAYLOAD_START + 4 + CF_STR_OFF_OFFSET, 4,
+	    0 },
+	{ "first string's length", CF_PAYLOAD_START + 4 + CF_STR_OFF_LENGTH, 4,
+	    9 },
+};
+
+static void
+test_layout(const uint8_t *good, size_t len)
+{
+	uint32_t inst = ld32(
+	    good, CF_HEADER_SIZE + CF_SECTION_ENTRY_SIZE + CF_SECT_OFF_OFFSET);
+	uint32_t r = inst + 4, c = r + CF_INSTANCE_HEADER_SIZE;
+	cf_section e0 = cf_chan_section_entry(good, 0);
+	cf_section e1 = cf_chan_section_entry(good, 1);
+
+	CF_EXPECT_EQ(CF_PAYLOAD_START, 64, "payload start");
+	for (size_t i = 0; i < sizeof(header_fields) / sizeof(header_fields[0]);
+	     i++) {
+		const struct field_at *t = &header_fields[i];
+		uint64_t got = 0, want = t->want == TOTAL ? len : t->want;
+		for (unsigned k = 0; k < t->width; k++)
+			got |= (uint64_t)good[t->off + k] << (8 * k);
+		CF_EXPECT(got == want, "%s at %u: got %llu, want %llu", t->what,
+		    t->off, (unsigned long long)got, (unsigned long long)want);
+	}
+	CF_EXPECT(e0.kind == CF_SECT_STRINGS && e0.reserved == 0 &&
+	        e0.off == CF_PAYLOAD_START && e1.kind == CF_SECT_INSTANCES &&
+	        e1.off == inst && e0.off + e0.len == e1.off &&
+	        e1.off + e1.len == len,
+	    "section entries read back");
+	/* Instance 0 of good_model(): id 10, DETECT, ENABLED, 5 criteria;
+	 * its first criterion is the wildcard on field 0. */
+	CF_EXPECT(ld32(good, r + CF_INST_OFF_ID) == 10 &&
+	        cf_ld_u16le(good + r + CF_INST_OFF_ACTION) == CF_ACT_DETECT &&
+	        cf_ld_u16le(good + r + CF_INST_OFF_FLAGS) == CF_INST_ENABLED &&
+	        cf_ld_u16le(good + r + CF_INST_OFF_NCRIT) == 5 &&
+	        cf_ld_u16le(good + r + CF_INST_OFF_RESERVED) == 0,
+	    "instance record fields");
+	c += CF_CRITERION_SIZE; /* criterion 1: EQUALS, string 0, ICASE */
+	CF_EXPECT(cf_ld_u16le(good + c + CF_CRIT_OFF_FIELD) == 1 &&
+	        good[c + CF_CRIT_OFF_OP] == CF_OP_EQUALS &&
+	        good[c + CF_CRIT_OFF_MODS] == CF_MOD_ICASE &&
+	        ld32(good, c + CF_CRIT_OFF_STR) == 0 &&
+	        cf_ld_u64le(good + c + CF_CRIT_OFF_A) == 0 &&
+	        cf_ld_u64le(good + c + CF_CRIT_OFF_B) == 0,
+	    "criterion fields");
+}
+
+/*
+ * cf_chan_check_sections directly: the verdict and the entry it names.
+ * Offsets and lengths are for a file of TOTAL_LEN bytes.
+ */
+#define TOTAL_LEN 200u
+struct sect_case {
+	const char *what;
+	cf_section sec[2];
+	int want;
+	unsigned entry; /* checked when want != CF_OK */
+};
+
+static const struct sect_case sect_cases[] = {
+	{ "strings then instances", { { 1, 0, 64, 100 }, { 2, 0, 164, 36 } },
+	    CF_OK, 0 },
+	{ "instances then strings", { { 2, 0, 64, 36 }, { 1, 0, 100, 100 } },
+	    CF_OK, 0 },
+	{ "entries in the other order",
+	    { { 2, 0, 164, 36 }, { 1, 0, 64, 100 } }, CF_OK, 0 },
+	{ "an empty section last", { { 1, 0, 64, 136 }, { 2, 0, 200, 0 } },
+	    CF_OK, 0 },
+	{ "entry 0 reserved", { { 1, 1, 64, 100 }, { 2, 0, 164, 36 } },
+	    CF_E_RESERVED, 0 },
+	{ "entry 1 reserved", { { 1, 0, 64, 100 }, { 2, 0x8000, 164, 36 } },
+	    CF_E_RESERVED, 1 },
+	{ "entry 0 kind 0", { { 0, 0, 64, 100 }, { 2, 0, 164, 36 } },
+	    CF_E_SECTION_KIND, 0 },
+	{ "entry 1 kind repeated", { { 1, 0, 64, 100 }, { 1, 0, 164, 36 } },
+	    CF_E_SECTION_KIND, 1 },
+	{ "entry 1 kind 3", { { 1, 0, 64, 100 }, { 3, 0, 164, 36 } },
+	    CF_E_SECTION_KIND, 1 },
+	{ "entry 0 inside the table", { { 1, 0, 63, 101 }, { 2, 0, 164, 36 } },
+	    CF_E_SECTION_BOUNDS, 0 },
+	{ "entry 1 one past the end", { { 1, 0, 64, 100 }, { 2, 0, 165, 36 } },
+	    CF_E_SECTION_BOUNDS, 1 },
+	{ "entry 1 length = total + 1",
+	    { { 1, 0, 64, 100 }, { 2, 0, 164, TOTAL_LEN + 1 } },
+	    CF_E_SECTION_BOUNDS, 1 },
+	{ "entry 1 offset + length wraps",
+	    { { 1, 0, 64, 100 }, { 2, 0, 0xFFFFFFF0u, 0x20 } },
+	    CF_E_SECTION_BOUNDS, 1 },
+	{ "reserved before kind before bounds",
+	    { { 9, 1, 0, 0xFFFFFFFFu }, { 2, 0, 164, 36 } }, CF_E_RESERVED, 0 },
+	{ "overlap by one byte", { { 1, 0, 64, 101 }, { 2, 0, 164, 36 } },
+	    CF_E_SECTION_OVERLAP, 1 },
+	{ "overlap, entries swapped", { { 2, 0, 164, 36 }, { 1, 0, 64, 101 } },
+	    CF_E_SECTION_OVERLAP, 0 },
+	{ "same offset, same length", { { 1, 0, 64, 136 }, { 2, 0, 64, 136 } },
+	    CF_E_SECTION_OVERLAP, 1 },
+	/* The table passes; the section's own count check fails later. */
+	{ "empty at the other's first byte",
+	    { { 1, 0, 64, 136 }, { 2, 0, 64, 0 } }, CF_OK, 0 },
+	{ "empty strictly inside the other",
+	    { { 1, 0, 64, 136 }, { 2, 0, 100, 0 } }, CF_E_SECTION_OVERLAP, 1 },
+	{ "a byte between", { { 1, 0, 64, 99 }, { 2, 0, 164, 36 } },
+	    CF_E_SECTION_GAP, 1 },
+	{ "a byte after", { { 1, 0, 64, 100 }, { 2, 0, 164, 35 } },
+	    CF_E_SECTION_GAP, 1 },
+	{ "a byte before the first", { { 1, 0, 65, 99 }, { 2, 0, 164, 36 } },
+	    CF_E_SECTION_GAP, 1 },
+};
+
+static void
+test_check_sections(void)
+{
+	for (size_t i = 0; i < sizeof(sect_cases) / sizeof(sect_cases[0]);
+	     i++) {
+		const struct sect_case *t = &sect_cases[i];
+		unsigned entry = 99;
+		int got = cf_chan_check_sections(t->sec, TOTAL_LEN, &entry);
+		CF_EXPECT(got == t->want && (got == CF_OK || entry == t->entry),
+		    "%s: got %s entry %u, want %s entry %u", t->what,
+		    cf_err_name(got), entry, cf_err_name(t->want), t->entry);
+		CF_EXPECT(
+		    cf_chan_check_sections(t->sec, TOTAL_LEN, NULL) == t->want,
+		    "%s: without an entry", t->what);
+	}
+}
+
+/*
+ * The editors (cf_chan.h), step by step on one model: each step's code
+ * and the model after it, written as the instances' ids (and, after a
+ * '/', the fields of instance 0's criteria). Steps past a power of two
+ * make the arrays grow; builders and editors are mixed, which is safe
+ * only while both keep the room rule (ASan checks the writes).
+ */
+enum edit_kind { ADD_I, INS_I, DEL_I, DUP_I, ADD_C, INS_C, DEL_C, DUP_C };
+struct edit_step {
+	const char *what;
+	enum edit_kind kind;
+	uint32_t pos;  /* instance position */
+	uint32_t cpos; /* criterion position (INS_C, DEL_C, DUP_C's source) */
+	uint16_t val;  /* id of a new instance, field of a new criterion */
+	int want;
+	const char *after;
+};
+
+static const struct edit_step edit_steps[] = {
+	{ "remove from an empty model", DEL_I, 0, 0, 0, CF_E_ARG, "" },
+	{ "insert past the end", INS_I, 1, 0, 1, CF_E_ARG, "" },
+	{ "insert into an empty model", INS_I, 0, 0, 1, CF_OK, "1" },
+	{ "append by position", INS_I, 1, 0, 2, CF_OK, "1 2" },
+	{ "insert first", INS_I, 0, 0, 3, CF_OK, "3 1 2" },
+	{ "insert in the middle (4 = room)", INS_I, 1, 0, 4, CF_OK, "3 4 1 2" },
+	{ "append with the builder (grows)", ADD_I, 0, 0, 5, CF_OK,
+	    "3 4 1 2 5" },
+	{ "remove one past the end", DEL_I, 5, 0, 0, CF_E_ARG, "3 4 1 2 5" },
+	{ "remove the first", DEL_I, 0, 0, 0, CF_OK, "4 1 2 5" },
+	{ "remove the last", DEL_I, 3, 0, 0, CF_OK, "4 1 2" },
+	{ "criterion into a missing instance", ADD_C, 3, 0, 7, CF_E_ARG,
+	    "4 1 2" },
+	{ "criterion past the end", INS_C, 0, 1, 7, CF_E_ARG, "4 1 2" },
+	{ "first criterion", INS_C, 0, 0, 7, CF_OK, "4 1 2/7" },
+	{ "criterion before it", INS_C, 0, 0, 6, CF_OK, "4 1 2/6 7" },
+	{ "builder appends a criterion", ADD_C, 0, 0, 9, CF_OK, "4 1 2/6 7 9" },
+	{ "criterion in the middle", INS_C, 0, 2, 8, CF_OK, "4 1 2/6 7 8 9" },
+	{ "copy of criterion 0 at the end (grows)", DUP_C, 0, 0, 4, CF_OK,
+	    "4 1 2/6 7 8 9 6" },
+	{ "remove a criterion past the end", DEL_C, 0, 5, 0, CF_E_ARG,
+	    "4 1 2/6 7 8 9 6" },
+	{ "remove criterion 1", DEL_C, 0, 1, 0, CF_OK, "4 1 2/6 8 9 6" },
+	{ "copy of instance 0 (with its criteria) at 3", DUP_I, 0, 3, 0, CF_OK,
+	    "4 1 2 4/6 8 9 6" },
+	{ "remove the original", DEL_I, 0, 0, 0, CF_OK, "1 2 4" },
+	{ "its copy's criteria moved with it", DEL_I, 0, 0, 0, CF_OK, "2 4" },
+	{ "the copy is first", DEL_I, 0, 0, 0, CF_OK, "4/6 8 9 6" },
+	{ "remove its criteria", DEL_C, 0, 0, 0, CF_OK, "4/8 9 6" },
+	{ "builder after removals", ADD_C, 0, 0, 5, CF_OK, "4/8 9 6 5" },
+};
+
+static void
+describe(const cf_chan *ch, char *buf, size_t n)
+{
+	size_t w = 0;
+
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < ch->ninstances && w < n; i++)
+		w += (size_t)snprintf(
+		    buf + w, n - w, "%s%u", i ? " " : "", ch->instances[i].id);
+	if (ch->ninstances > 0 && ch->instances[0].ncrit > 0)
+		for (uint16_t k = 0; k < ch->instances[0].ncrit && w < n; k++)
+			w += (size_t)snprintf(buf + w, n - w, "%s%u",
+			    k ? " " : "/", ch->instances[0].crit[k].field);
+}
+
+static int
+edit_one(cf_chan *ch, const struct edit_step *t)
+{
+	cf_criterion c = { t->val, CF_OP_WILDCARD, 0, CF_NO_STRING, 0, 0 };
+	cf_instance in;
+
+	memset(&in, 0, sizeof(in));
+	in.id = t->val;
+	switch (t->kind) {
+	case ADD_I:
+		return cf_chan_add_instance(ch, t->val, 0, 0, NULL);
+	case INS_I:
+		return cf_chan_insert_instance(ch, t->pos, &in);
+	case DEL_I:
+		return cf_chan_remove_instance(ch, t->pos);
+	case DUP_I: /* instance pos copied to position cpos, from inside */
+		return cf_chan_insert_instance(
+		    ch, t->cpos, &ch->instances[t->pos]);
+	case ADD_C:
+		return cf_chan_add_criterion(ch, t->pos, &c);
+	case INS_C:
+		return cf_chan_insert_criterion(ch, t->pos, t->cpos, &c);
+	case DEL_C:
+		return cf_chan_remove_criterion(ch, t->pos, t->cpos);
+	default: /* DUP_C: criterion cpos copied to the end, from inside */
+		return cf_chan_insert_criterion(ch, t->pos,
+		    ch->instances[t->pos].ncrit,
+		    &ch->instances[t->pos].crit[t->cpos]);
+	}
+}
+
+static void
+test_editors(void)
+{
+	cf_chan *ch = cf_chan_new();
+	char got[256];
+
+	for (size_t i = 0; i < sizeof(edit_steps) / sizeof(edit_steps[0]);
+	     i++) {
+		const struct edit_step *t = &edit_steps[i];
+		int rc = edit_one(ch, t);
+		describe(ch, got, sizeof(got));
+		CF_EXPECT(rc == t->want && strcmp(got, t->after) == 0,
+		    "%s: got %s [%s], want %s [%s]", t->what, cf_err_name(rc),
+		    got, cf_err_name(t->want), t->after);
+	}
+	cf_chan_free(ch);
+}
+
+/* The editors' limits: exactly the maximum fits, one more is refused and
+ * leaves the model as it was. */
+static void
+test_editor_limits(void)
+{
+	cf_chan *ch = cf_chan_new();
+	cf_criterion c = { 0, CF_OP_WILDCARD, 0, CF_NO_STRING, 0, 0 };
+	cf_criterion many[CF_MAX_CRITERIA + 1];
+	cf_instance in;
+	int ok = 1;
+
+	memset(&in, 0, sizeof(in));
+	for (uint32_t i = 0; i < CF_MAX_INSTANCES && ok; i++)
+		ok = cf_chan_insert_instance(ch, i / 2, &in) == CF_OK;
+	CF_EXPECT(ok && ch->ninstances == CF_MAX_INSTANCES,
+	    "instances up to the limit");
+	CF_EXPECT(cf_chan_insert_instance(ch, 0, &in) == CF_E_ARG &&
+	        ch->ninstances == CF_MAX_INSTANCES,
+	    "instance limit + 1 refused");
+	for (uint32_t k = 0; k < CF_MAX_CRITERIA && ok; k++)
+		ok = cf_chan_insert_criterion(ch, 7, k / 3, &c) == CF_OK;
+	CF_EXPECT(ok && ch->instances[7].ncrit == CF_MAX_CRITERIA,
+	    "criteria up to the limit");
+	CF_EXPECT(cf_chan_insert_criterion(ch, 7, 0, &c) == CF_E_ARG &&
+	        ch->instances[7].ncrit == CF_MAX_CRITERIA,
+	    "criterion limit + 1 refused");
+	/* An instance copied with exactly the limit of criteria, and one
+	 * with one more. */
+	CF_EXPECT(cf_chan_remove_instance(ch, 0) == CF_OK &&
+	        cf_chan_insert_instance(ch, 0, &ch->instances[6]) == CF_OK &&
+	        ch->instances[0].ncrit == CF_MAX_CRITERIA &&
+	        ch->instances[0].crit != ch->instances[7].crit,
+	    "an instance at the criteria limit copied");
+	for (uint32_t k = 0; k <= CF_MAX_CRITERIA; k++)
+		many[k] = c;
+	in.ncrit = CF_MAX_CRITERIA + 1;
+	in.crit = many;
+	CF_EXPECT(cf_chan_remove_instance(ch, 0) == CF_OK &&
+	        cf_chan_insert_instance(ch, 0, &in) == CF_E_ARG,
+	    "an instance over the criteria limit refused");
+	cf_chan_free(ch);
+}
+
+/* Strings: replacing (from itself), the length limit, and dropping the
+ * unused ones with the references renumbered. */
+static void
+test_string_editors(void)
+{
+	cf_chan *ch = cf_chan_new();
+	uint8_t *big = cf_mem_calloc(1, CF_MAX_STRING_LEN + 1);
+	cf_criterion c = { 0, CF_OP_EQUALS, 0, 3, 0, 0 };
+	uint32_t removed = 99;
+
+	for (int i = 0; i < 5; i++)
+		cf_chan_add_string(ch, (const uint8_t *)"abcde" + i, 1, NULL);
+	cf_chan_add_instance(ch, 1, 0, 0, NULL);
+	cf_chan_add_criterion(ch, 0, &c); /* "d" */
+	c.str = 1;
+	c.op = CF_OP_REGEX;
+	cf_chan_add_criterion(ch, 0, &c); /* "b" */
+	c.op = CF_OP_INT_EQ;
+	c.str = CF_NO_STRING;
+	cf_chan_add_criterion(ch, 0, &c);
+	CF_EXPECT(
+	    cf_chan_set_string(ch, 5, (const uint8_t *)"x", 1) == CF_E_ARG,
+	    "set string one past the table");
+	CF_EXPECT(
+	    cf_chan_set_string(ch, 1, big, CF_MAX_STRING_LEN + 1) == CF_E_ARG &&
+	        ch->strings[1].len == 1 && ch->strings[1].data[0] == 'b',
+	    "set string over the length limit leaves it");
+	CF_EXPECT(cf_chan_set_string(ch, 1, big, CF_MAX_STRING_LEN) == CF_OK &&
+	        ch->strings[1].len == CF_MAX_STRING_LEN,
+	    "set string of exactly the limit");
+	CF_EXPECT(cf_chan_set_string(ch, 1, ch->strings[1].data, 0) == CF_OK &&
+	        ch->strings[1].len == 0 && ch->strings[1].data != NULL,
+	    "set string empty, from itself");
+	CF_EXPECT(
+	    cf_chan_set_string(ch, 3, (const uint8_t *)"dd", 2) == CF_OK &&
+	        cf_chan_set_string(ch, 3, ch->strings[3].data, 1) == CF_OK &&
+	        ch->strings[3].len == 1 && ch->strings[3].data[0] == 'd',
+	    "set string shorter, from itself");
+	CF_EXPECT(cf_chan_drop_unused_strings(ch, &removed) == CF_OK &&
+	        removed == 3 && ch->nstrings == 2,
+	    "three unused strings dropped, got %u", removed);
+	CF_EXPECT(ch->instances[0].crit[0].str == 1 &&
+	        ch->instances[0].crit[1].str == 0 &&
+	        ch->instances[0].crit[2].str == CF_NO_STRING &&
+	        ch->strings[1].data[0] == 'd' && ch->strings[0].len == 0,
+	    "references renumbered");
+	CF_EXPECT(cf_chan_drop_unused_strings(ch, &removed) == CF_OK &&
+	        removed == 0 && ch->nstrings == 2,
+	    "nothing more to drop");
+	CF_EXPECT(
+	    cf_chan_add_string(ch, (const uint8_t *)"e", 1, NULL) == CF_OK &&
+	        ch->nstrings == 3,
+	    "builder after the drop");
+	{
+		cf_buf b = encode(ch);
+		CF_EXPECT(parse_code(b.data, b.len) == CF_OK,
+		    "the edited model writes a file that parses");
+		cf_buf_free(&b);
+	}
+	cf_mem_free(big);
+	cf_chan_free(ch);
+}
+
+/* A long random mix of builders and editors (instances and criteria
+ * inserted, appended, copied from inside the model and removed) against a
+ * plain reference: the model must follow it, and ASan checks that no
+ * write leaves an array's room. */
+#define MIX_STEPS 40000
+#define MIX_MAXN 24u
+
+struct mix_ref {
+	uint32_t n, id[MIX_MAXN], nc[MIX_MAXN];
+	uint16_t f[MIX_MAXN][CF_MAX_CRITERIA];
+};
+
+static int
+mix_step(cf_chan *ch, struct mix_ref *x, uint32_t r, uint16_t tag)
+{
+	cf_criterion c = { tag, CF_OP_WILDCARD, 0, CF_NO_STRING, 0, 0 };
+	cf_instance in;
+	uint32_t i = x->n ? (r >> 8) % x->n : 0, nc = x->nc[i];
+	uint32_t pos = (r >> 16) % (x->n + 1), k = nc ? (r >> 20) % nc : 0;
+	int bad = 0;
+
+	memset(&in, 0, sizeof(in));
+	in.id = tag;
+	switch (x->n == 0 ? 0 : r % 8) {
+	case 0: /* insert an empty instance, or append one by the builder */
+	case 1:
+		if (x->n == MIX_MAXN)
+			return 0;
+		bad = (r & 0x80) ? cf_chan_add_instance(ch, tag, 0, 0, NULL)
+		                 : cf_chan_insert_instance(ch, pos, &in);
+		if (r & 0x80)
+			pos = x->n;
+		memmove(x->id + pos + 1, x->id + pos, (x->n - pos) * 4);
+		memmove(x->nc + pos + 1, x->nc + pos, (x->n - pos) * 4);
+		memmove(
+		    x->f[pos + 1], x->f[pos], (x->n - pos) * sizeof(x->f[0]));
+		x->id[pos] = tag;
+		x->nc[pos] = 0;
+		x->n++;
+		return bad != CF_OK;
+	case 2: /* copy instance i, from inside, to pos */
+		if (x->n == MIX_MAXN)
+			return 0;
+		bad = cf_chan_insert_instance(ch, pos, &ch->instances[i]);
+		if (pos <= i)
+			i++;
+		memmove(x->id + pos + 1, x->id + pos, (x->n - pos) * 4);
+		memmove(x->nc + pos + 1, x->nc + pos, (x->n - pos) * 4);
+		memmove(
+		    x->f[pos + 1], x->f[pos], (x->n - pos) * sizeof(x->f[0]));
+		x->id[pos] = x->id[i];
+		x->nc[pos] = x->nc[i];
+		memcpy(x->f[pos], x->f[i], sizeof(x->f[0]));
+		x->n++;
+		return bad != CF_OK;
+	case 3: /* remove instance i */
+		bad = cf_chan_remove_instance(ch, i);
+		memmove(x->id + i, x->id + i + 1, (x->n - i - 1) * 4);
+		memmove(x->nc + i, x->nc + i + 1, (x->n - i - 1) * 4);
+		memmove(x->f[i], x->f[i + 1], (x->n - i - 1) * sizeof(x->f[0]));
+		x->n--;
+		return bad != CF_OK;
+	case 4: /* a criterion inserted at k, or appended by the builder */
+	case 5:
+		if (nc == CF_MAX_CRITERIA)
+			return cf_chan_add_criterion(ch, i, &c) != CF_E_ARG;
+		k = (r & 0x80) ? nc : (r >> 20) % (nc + 1);
+		bad = (r & 0x80) ? cf_chan_add_criterion(ch, i, &c)
+		                 : cf_chan_insert_criterion(ch, i, k, &c);
+		break;
+	case 6: /* criterion k copied, from inside, to the end */
+		if (nc == 0 || nc == CF_MAX_CRITERIA)
+			return 0;
+		c.field = x->f[i][k];
+		bad = cf_chan_insert_criterion(
+		    ch, i, nc, &ch->instances[i].crit[k]);
+		k = nc;
+		break;
+	default: /* remove criterion k */
+		if (nc == 0)
+			return cf_chan_remove_criterion(ch, i, 0) != CF_E_ARG;
+		memmove(x->f[i] + k, x->f[i] + k + 1, (nc - k - 1) * 2);
+		x->nc[i]--;
+		return cf_chan_remove_criterion(ch, i, k) != CF_OK;
+	}
+	memmove(x->f[i] + k + 1, x->f[i] + k, (nc - k) * 2);
+	x->f[i][k] = c.field;
+	x->nc[i]++;
+	return bad != CF_OK;
+}
+
+static void
+test_editor_mix(void)
+{
+	static struct mix_ref x;
+	cf_chan *ch = cf_chan_new();
+	uint32_t bad = 0, off = 0;
+	uint64_t s = 1;
+
+	for (int step = 0; step < MIX_STEPS && off == 0; step++) {
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		bad += (uint32_t)mix_step(
+		    ch, &x, (uint32_t)(s >> 32), (uint16_t)step);
+		off += ch->ninstances != x.n;
+		for (uint32_t i = 0; i < x.n && off == 0; i++) {
+			const cf_instance *in = &ch->instances[i];
+			off += in->id != x.id[i] || in->ncrit != x.nc[i];
+			for (uint32_t k = 0; k < x.nc[i] && off == 0; k++)
+				off += in->crit[k].field != x.f[i][k];
+		}
+	}
+	CF_EXPECT_EQ(bad, 0, "builders and editors mixed: unexpected codes");
+	CF_EXPECT_EQ(off, 0, "builders and editors mixed: model off");
+	cf_chan_free(ch);
+}
+
 int
 main(void)
 {
@@ -541,6 +1040,12 @@ main(void)
 	test_sizes();
 	test_roundtrip();
 	test_buf_cap();
+	test_layout(b.data, b.len);
+	test_check_sections();
+	test_editors();
+	test_editor_limits();
+	test_string_editors();
+	test_editor_mix();
 	CF_EXPECT(
 	    strcmp(cf_err_name(CF_E_CRC), "CF_E_CRC") == 0, "error names");
 	CF_EXPECT(strcmp(cf_err_name(12345), "CF_E_UNKNOWN") == 0,

@@ -23,6 +23,7 @@
 #include "cf_error.h"
 
 #define CF_MAGIC_BYTE 0xAAu
+#define CF_MAGIC_SIZE 4u /* the magic: AA AA AA AA */
 #define CF_FORMAT_VERSION 1u
 #define CF_HEADER_SIZE 40u
 #define CF_SECTION_ENTRY_SIZE 12u
@@ -31,8 +32,71 @@
 #define CF_INSTANCE_HEADER_SIZE 12u
 #define CF_CRITERION_SIZE 24u
 #define CF_NO_STRING 0xFFFFFFFFu
+/* Each section opens with its u32 count; its records follow. */
+#define CF_COUNT_SIZE 4u
+/* Where the sections may start: after the header and the section table. */
+#define CF_PAYLOAD_START \
+	(CF_HEADER_SIZE + CF_SECTION_COUNT * CF_SECTION_ENTRY_SIZE)
+
+/*
+ * The layout of the binary records, named once (docs/FORMAT.md 1.1-1.5):
+ * byte offsets of each field in its record, for the parser, the writer's
+ * readers and the mutator's frame repair alike.
+ */
+/* Header, 1.1 */
+enum cf_hdr_off {
+	CF_HDR_OFF_MAGIC = 0,            /* 4 bytes AA AA AA AA */
+	CF_HDR_OFF_FORMAT_VERSION = 4,   /* u16 */
+	CF_HDR_OFF_HEADER_SIZE = 6,      /* u16 */
+	CF_HDR_OFF_CHANNEL = 8,          /* u32 */
+	CF_HDR_OFF_CONTENT_VERSION = 12, /* u32 */
+	CF_HDR_OFF_TEMPLATE_TYPE = 16,   /* u32 */
+	CF_HDR_OFF_TOTAL_LENGTH = 20,    /* u32 */
+	CF_HDR_OFF_CRC = 24,             /* u32, CRC-32 of the payload */
+	CF_HDR_OFF_SECTION_COUNT = 28,   /* u16 */
+	CF_HDR_OFF_FLAGS = 30,           /* u16, reserved */
+	CF_HDR_OFF_SECTION_TABLE = 32,   /* u32 */
+	CF_HDR_OFF_RESERVED = 36         /* u32 */
+};
+/* Section table entry, 1.2 */
+enum cf_sect_off {
+	CF_SECT_OFF_KIND = 0,     /* u16 */
+	CF_SECT_OFF_RESERVED = 2, /* u16 */
+	CF_SECT_OFF_OFFSET = 4,   /* u32, from the start of the file */
+	CF_SECT_OFF_LENGTH = 8    /* u32 */
+};
+/* String entry, 1.3 */
+enum cf_str_off {
+	CF_STR_OFF_OFFSET = 0, /* u32, in the data area */
+	CF_STR_OFF_LENGTH = 4  /* u32 */
+};
+/* Instance record head, 1.4 */
+enum cf_inst_off {
+	CF_INST_OFF_ID = 0,       /* u32 */
+	CF_INST_OFF_ACTION = 4,   /* u16 */
+	CF_INST_OFF_FLAGS = 6,    /* u16 */
+	CF_INST_OFF_NCRIT = 8,    /* u16 */
+	CF_INST_OFF_RESERVED = 10 /* u16 */
+};
+/* Criterion, 1.5 */
+enum cf_crit_off {
+	CF_CRIT_OFF_FIELD = 0, /* u16 */
+	CF_CRIT_OFF_OP = 2,    /* u8 */
+	CF_CRIT_OFF_MODS = 3,  /* u8 */
+	CF_CRIT_OFF_STR = 4,   /* u32 */
+	CF_CRIT_OFF_A = 8,     /* u64 */
+	CF_CRIT_OFF_B = 16     /* u64 */
+};
 
 enum cf_section_kind { CF_SECT_STRINGS = 1, CF_SECT_INSTANCES = 2 };
+
+/* A section table entry as stored, unchecked. */
+typedef struct cf_section {
+	uint16_t kind; /* enum cf_section_kind when valid */
+	uint16_t reserved;
+	uint32_t off;
+	uint32_t len;
+} cf_section;
 
 enum cf_op {
 	CF_OP_WILDCARD = 0,
@@ -119,17 +183,55 @@ int cf_chan_write(const cf_chan *ch, cf_buf *out);
  * CF_E_OPERAND or CF_E_STRREF (docs/FORMAT.md 1.5). */
 int cf_chan_check_criterion(const cf_criterion *c, uint32_t nstrings);
 
-/* Builders used by the assembler, the mutator and tests. */
+/* Entry i (< CF_SECTION_COUNT) of the section table of buf, which must
+ * hold at least CF_PAYLOAD_START bytes; nothing is checked. */
+cf_section cf_chan_section_entry(const uint8_t *buf, unsigned i);
+
+/* The section-table checks of docs/FORMAT.md 1.2, in the order given there,
+ * for a file of total bytes: CF_OK, or entry by entry CF_E_RESERVED,
+ * CF_E_SECTION_KIND, CF_E_SECTION_BOUNDS (*entry, unless NULL, gets the
+ * index of the entry at fault), then CF_E_SECTION_OVERLAP or
+ * CF_E_SECTION_GAP (*entry gets the index of the section placed second).
+ * This is the parser's verdict on the table; that each section holds its
+ * 4-byte count is checked by the section's own walk. */
+int cf_chan_check_sections(
+    const cf_section sec[CF_SECTION_COUNT], uint32_t total, unsigned *entry);
+
+/*
+ * Builders and editors, used by the assembler, the parser, the mutator and
+ * tests. A model's arrays (strings, instances, each instance's criteria)
+ * hold no capacity field: an array of n elements has room for at least
+ * the smallest power of two >= n, and grows when an insertion finds it
+ * full. Every insertion and removal goes through these functions, so the
+ * rule is kept in this file alone. They fail with CF_E_ARG on a position
+ * or index out of range or a count or length at its limit (cf_limits.h),
+ * CF_E_NOMEM when out of memory, and leave the model unchanged then.
+ */
 cf_chan *cf_chan_new(void);
 void cf_chan_free(cf_chan *ch);
-/* Append a copy of a string; *index gets its table index. */
+/* Append a copy of a string; *index (unless NULL) gets its table index. */
 int cf_chan_add_string(
     cf_chan *ch, const uint8_t *p, size_t n, uint32_t *index);
+/* Replace string index by a copy of p[0..n) (p may point into it). */
+int cf_chan_set_string(cf_chan *ch, uint32_t index, const uint8_t *p, size_t n);
+/* Remove the strings no string operand refers to and renumber the
+ * references; *removed gets how many went. */
+int cf_chan_drop_unused_strings(cf_chan *ch, uint32_t *removed);
 /* Append an instance with no criteria; *index gets its position. */
 int cf_chan_add_instance(
     cf_chan *ch, uint32_t id, uint16_t action, uint16_t flags, uint32_t *index);
+/* Insert a copy of *in, its in->ncrit criteria included, at position pos
+ * (<= ninstances); in may point into ch. */
+int cf_chan_insert_instance(cf_chan *ch, uint32_t pos, const cf_instance *in);
+int cf_chan_remove_instance(cf_chan *ch, uint32_t pos);
+/* Append *c to instance's criteria. */
 int cf_chan_add_criterion(
     cf_chan *ch, uint32_t instance, const cf_criterion *c);
+/* Insert *c at position pos (<= ncrit) of instance's criteria; c may
+ * point into ch. */
+int cf_chan_insert_criterion(
+    cf_chan *ch, uint32_t instance, uint32_t pos, const cf_criterion *c);
+int cf_chan_remove_criterion(cf_chan *ch, uint32_t instance, uint32_t pos);
 /* Deep copy. */
 int cf_chan_clone(const cf_chan *ch, cf_chan **out);
 /* 1 when the two models are equal field by field. */
