@@ -1,8 +1,8 @@
 # shellcheck shell=bash disable=SC2034
 # targets.sh - the fuzz targets of harness/targets.tsv as shell variables
 # (docs/HARNESS.md, "Targets"). Sourced, never run: by crash-lib.sh (so by
-# triage, promote, regress, repro and campaign), corpus.sh, bench.sh,
-# build.sh and the tests. Sets
+# campaign.sh), corpus.sh, bench.sh, build.sh and the tests (the Python
+# package reads the list itself: scripts/lib/chanfuzz/targets.py). Sets
 #   TARGETS        every target, in the file's order
 #   CHAN_TARGETS   the targets whose input starts with a channel file
 #   SENSORS        the sensor builds that have a target, in the file's order

@@ -4,24 +4,93 @@ adds its parser and sets `func` to a function taking the parsed arguments
 and returning the exit status."""
 import argparse
 import importlib
+import re
 import sys
 
+from chanfuzz import targets
+
 # Modules that contribute subcommands, in --help order.
-COMMANDS = ["signature", "triage", "preflight", "verify", "report", "gate",
-            "benchcampaign", "benchstats"]
+COMMANDS = ["signature", "triage", "promote", "regress", "repro",
+            "preflight", "verify", "report", "gate", "benchcampaign",
+            "benchstats"]
+
+
+class UsageError(Exception):
+    """Bad arguments: the verb says what is wrong and exits 2 (usage_error).
+    bare: the message is the whole line (a usage line), not prefixed."""
+
+    def __init__(self, message, bare=False):
+        super().__init__(message)
+        self.bare = bare
+
+
+def usage_error(prog, error):
+    """Say what UsageError ERROR says, as PROG; the exit status, 2."""
+    sys.stdout.flush()
+    print(str(error) if error.bare else "%s: %s" % (prog, error),
+          file=sys.stderr)
+    return 2
+
+
+def posint(option, value):
+    """VALUE as an int; UsageError unless it is a positive integer below
+    10^6 (a bound in seconds or a count)."""
+    if not re.fullmatch(r"[1-9][0-9]{0,5}", value):
+        raise UsageError("%s wants a positive integer, not '%s'" %
+                         (option, value))
+    return int(value)
+
+
+def check_target(name):
+    """UsageError unless NAME is a fuzz target (harness/targets.tsv)."""
+    if name not in targets.TARGETS:
+        raise UsageError("unknown target '%s' (one of: %s)" %
+                         (name, " ".join(targets.TARGETS)))
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="chanfuzz",
         description="chanfuzz orchestration: crash signatures, triage, "
-        "campaign reports, the content release gate (docs/CRASHES.md, "
-        "docs/CAMPAIGN.md, docs/GATE.md)")
+        "promote, regress, repro, campaign reports, the content release "
+        "gate (docs/CRASHES.md, docs/CAMPAIGN.md, docs/GATE.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
         importlib.import_module("chanfuzz." + name).register(sub)
-    return parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not hasattr(args, "unknown"):
+        parser.error("unrecognized arguments: %s" % " ".join(unknown))
+    args.unknown = unknown
+    return args
+
+
+def takes_unknown(parser):
+    """Let a verb name the arguments it does not know itself (a wrapped
+    script's own message) instead of argparse: they reach it as
+    args.unknown."""
+    parser.set_defaults(unknown=[])
+
+
+def operands(args):
+    """A verb's operands (args.operands, and what argparse left over that
+    is no option); UsageError naming the first unknown option."""
+    for u in args.unknown:
+        if u.startswith("-") and u != "-":
+            raise UsageError("unknown option '%s' (try --help)" % u)
+    return list(args.operands) + [u for u in args.unknown]
+
+
+def one_operand(args, name, usage):
+    """The one operand of a verb that takes one (NAME in messages);
+    UsageError, with the usage line when there is none."""
+    ops = operands(args)
+    if not ops:
+        raise UsageError("usage: " + usage, bare=True)
+    if len(ops) > 1:
+        raise UsageError("one %s at a time ('%s', '%s')" % (name, ops[0],
+                                                            ops[1]))
+    return ops[0]
 
 
 def main(argv=None):

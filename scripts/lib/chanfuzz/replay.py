@@ -10,9 +10,13 @@ CF_REPLAY_DIR, CF_GUARD_DIR and CF_PLAIN_DIR point at other folders (the
 tests use stand-ins); CF_NO_MAKE=1 never runs make.
 """
 import os
+import re
+import shutil
 import subprocess
+import sys
+import tempfile
 
-from chanfuzz import paths, signature
+from chanfuzz import paths, signature, store
 
 VARIANT_DIRS = {
     "asan": ("CF_REPLAY_DIR", "build/replay"),
@@ -115,106 +119,239 @@ def run(variant, target, inputs, timeout=10, symbolize=True, env=None,
 
 def make(files, quiet=True):
     """make the given build outputs unless CF_NO_MAKE=1; False on
-    failure."""
+    failure. quiet: make's output is dropped; else it goes to stderr."""
     if os.environ.get("CF_NO_MAKE") == "1" or not files:
         return True
     p = subprocess.run(["make", "-s", "-C", paths.ROOT] + list(files),
-                       stdout=subprocess.DEVNULL if quiet else None,
-                       stderr=subprocess.PIPE, check=False)
+                       stdout=subprocess.DEVNULL if quiet else sys.stderr,
+                       stderr=subprocess.PIPE if quiet else None,
+                       check=False)
     return p.returncode == 0
 
 
-def ensure_built(variant, targets):
+def ensure_built(variant, targets, quiet=True):
     """make VARIANT's builds of targets unless its folder is overridden;
     the list of those still missing afterwards."""
     d = variant_dir(variant)
     if not overridden(variant):
         rel = VARIANT_DIRS[variant][1]
-        make([rel + "/" + t for t in targets])
+        make([rel + "/" + t for t in targets], quiet)
     return [t for t in targets if not os.access(os.path.join(d, t), os.X_OK)]
+
+
+class Outcome:
+    """One manifest entry's result: verdict PASS or FAIL, reason (the
+    driver's, "unexpected fault (exit N)" for a clean input that ended its
+    process, "not run" after a driver failure), report (its report file,
+    or ""), rc (the exit status of the process it ended, else None)."""
+
+    def __init__(self, verdict, reason, report="", rc=None):
+        self.verdict = verdict
+        self.reason = reason
+        self.report = report
+        self.rc = rc
+
+
+def _exit_status(returncode):
+    # a death by signal N reads 128 + N, as a shell reports it
+    return returncode if returncode >= 0 else 128 - returncode
+
+
+def _status_lines(status):
+    with open(status, encoding="utf-8", errors="replace") as f:
+        return [line.rstrip("\n").split("\t") for line in f]
+
+
+def run_manifest(target, manifest, work, timeout=10, env=None,
+                 variant="asan"):
+    """Replay a manifest - a list of (expect, path), expect clean or fault,
+    a relative path taken from the checkout - on the VARIANT build of
+    target in as few processes as possible (harness/replay.c, manifest
+    mode). A clean input runs in-process, a fault input in a forked child
+    whose report is REPORTS/<index>.txt. When a clean input faults, the
+    sanitizer ends the process between that input's BEGIN and result lines:
+    the input fails with "unexpected fault (exit N)", its report is what
+    the process printed, and a new process starts after it.
+
+    work is the run's folder, kept for the caller: manifest, status (the
+    driver's lines, and one FAIL line for each input that ended a process
+    or was not run), reports/, stderr.<run>. Returns (outcomes, error):
+    one Outcome per entry, and None or, when a process died outside an
+    input (nothing after it can run), (its exit status, the first 300
+    bytes of its stderr); the entries left then fail as "not run"."""
+    exe = os.path.join(variant_dir(variant), target)
+    n = len(manifest)
+    reports = os.path.join(work, "reports")
+    os.makedirs(reports, exist_ok=True)
+    man = os.path.join(work, "manifest")
+    with open(man, "w", encoding="utf-8") as f:
+        f.writelines("%s\t%s\n" % (expect, p) for expect, p in manifest)
+    status = os.path.join(work, "status")
+    open(status, "w").close()
+    env = env or sanitizer_env()
+    breaches, error = {}, None
+    skip = runs = 0
+    while skip < n:
+        runs += 1
+        err = os.path.join(work, "stderr.%d" % runs)
+        cmd = ["timeout", "-k", "5", str((n - skip) * timeout + 60), exe,
+               "-t", str(timeout), "-m", man, "-o", status, "-d", reports,
+               "-s", str(skip)]
+        with open(err, "wb") as e:
+            p = subprocess.run(cmd, cwd=paths.ROOT, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=e, env=env,
+                               check=False)
+        rc = _exit_status(p.returncode)
+        lines = _status_lines(status)
+        if lines and lines[-1][0] == "DONE":
+            break
+        begun = None
+        done = set()
+        for parts in lines:
+            if parts[0] == "BEGIN":
+                begun = int(parts[1])
+            elif parts[0] in ("PASS", "FAIL"):
+                done.add(int(parts[1]))
+        with open(status, "a", encoding="utf-8") as f:
+            if begun is None or begun in done:
+                # died before or between inputs: nothing more can run; an
+                # input that passed in this run keeps its PASS
+                with open(err, "rb") as e:
+                    error = (rc, e.read(300).decode("utf-8", "replace"))
+                f.writelines("FAIL\t%d\t-\tnot run\n" % i
+                             for i in range(skip, n) if i not in done)
+                break
+            rep = os.path.join(reports, "%d.txt" % begun)
+            os.replace(err, rep)
+            breaches[begun] = rc
+            f.write("FAIL\t%d\t%s\tunexpected fault (exit %d)\t%s\n" %
+                    (begun, manifest[begun][1], rc, rep))
+        skip = begun + 1
+    outcomes = [None] * n
+    for parts in _status_lines(status):
+        if parts[0] in ("PASS", "FAIL") and len(parts) > 3:
+            i = int(parts[1])
+            outcomes[i] = Outcome(parts[0], parts[3],
+                                  parts[4] if len(parts) > 4 else "",
+                                  breaches.get(i))
+    return [o or Outcome("FAIL", "no result") for o in outcomes], error
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def run_many(variant, target, inputs, timeout=10, env=None, symbolize=True,
              work=None):
     """Replay many inputs on one build, in as few processes as possible
-    (the driver's manifest mode, every input expected clean): a process
-    runs the inputs one after another until one faults; that input's
-    report is what the process printed, and a new process starts after it.
-    Returns a list of Result, one per input (rc 0 for a clean one)."""
-    import tempfile
-    d = variant_dir(variant)
-    exe = os.path.join(d, target)
+    (run_manifest, every input expected clean). Returns a list of Result,
+    one per input (rc 0 for a clean one)."""
+    exe = os.path.join(variant_dir(variant), target)
     inputs = list(inputs)
     if not os.access(exe, os.X_OK):
         return [Result(127, "chanfuzz-triage: %s is not built\n" % exe,
                        missing=True) for _ in inputs]
-    results = [None] * len(inputs)
     if not inputs:
-        return results
+        return []
     tmp = tempfile.mkdtemp(prefix="cf-many.", dir=work)
-    man = os.path.join(tmp, "manifest")
-    with open(man, "w") as f:
-        for p in inputs:
-            f.write("clean\t%s\n" % os.path.abspath(p))
-    status = os.path.join(tmp, "status")
-    skip = 0
-    env = env or sanitizer_env(symbolize)
     try:
-        while skip < len(inputs):
-            open(status, "w").close()
-            cmd = ["timeout", "-k", "5",
-                   str((len(inputs) - skip) * timeout + 60), exe, "-t",
-                   str(timeout), "-m", man, "-o", status, "-d", tmp, "-s",
-                   str(skip)]
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=env, check=False)
-            begun = None
-            done = set()
-            finished = False
-            with open(status) as f:
-                for line in f:
-                    parts = line.rstrip("\n").split("\t")
-                    if parts[0] == "BEGIN":
-                        begun = int(parts[1])
-                    elif parts[0] in ("PASS", "FAIL"):
-                        i = int(parts[1])
-                        done.add(i)
-                        results[i] = Result(0, "", target=target) \
-                            if parts[0] == "PASS" else None
-                        if parts[0] == "FAIL":
-                            # a leak: reported in its own file
-                            rep = parts[4] if len(parts) > 4 else ""
-                            text = ""
-                            if rep and os.path.isfile(rep):
-                                with open(rep, errors="replace") as r:
-                                    text = r.read()
-                            results[i] = Result(23, text or parts[3],
-                                                target=target)
-                    elif parts[0] == "DONE":
-                        finished = True
-            if finished:
-                break
-            if begun is None or begun in done:
-                # died outside an input: nothing more can be replayed
-                rc = p.returncode if p.returncode > 0 else 128 - p.returncode
-                for i in range(skip, len(inputs)):
-                    if results[i] is None:
-                        results[i] = Result(
-                            rc, "chanfuzz-triage: the replay driver failed "
-                            "(exit %d): %s\n" % (rc, p.stderr[:300].decode(
-                                "utf-8", "replace")), target=target)
-                break
-            rc = p.returncode if p.returncode > 0 else 128 - p.returncode
-            report = p.stderr.decode("utf-8", "replace")
-            if rc in (124, 137):
-                report += "chanfuzz-triage: timeout (outer bound)\n"
-            results[begun] = Result(rc or 1, report, target=target)
-            skip = begun + 1
+        outcomes, error = run_manifest(
+            target, [("clean", os.path.abspath(p)) for p in inputs], tmp,
+            timeout, env or sanitizer_env(symbolize), variant)
+        results = []
+        for o in outcomes:
+            if o.verdict == "PASS":
+                results.append(Result(0, "", target=target))
+            elif o.rc is not None:
+                report = _read(o.report)
+                if o.rc in (124, 137):
+                    report += "chanfuzz-triage: timeout (outer bound)\n"
+                results.append(Result(o.rc or 1, report, target=target))
+            elif error is not None and o.reason == "not run":
+                results.append(Result(
+                    error[0], "chanfuzz-triage: the replay driver failed "
+                    "(exit %d): %s\n" % error, target=target))
+            else:
+                # a leak: reported in its own file
+                results.append(Result(23, _read(o.report) or o.reason,
+                                      target=target))
+        return results
     finally:
-        import shutil
         shutil.rmtree(tmp, ignore_errors=True)
-    for i, r in enumerate(results):
-        if r is None:
-            results[i] = Result(0, "", target=target)
-    return results
+
+
+# A frame of a report written with symbolize=0: "#N 0xPC  (MODULE+0xOFF)".
+_RAW_FRAME = re.compile(r" *#[0-9]+ 0x[0-9a-f]+ ")
+_MODULE_OFFSET = re.compile(r"\((/[^)+ ]*\+0x[0-9a-f]*)\)")
+
+
+def symbolize_reports(reports):
+    """Symbolise, in place, reports written with symbolize=0, in one
+    llvm-symbolizer process for all of them instead of one per faulting
+    process: a frame "#N 0xPC  (MODULE+0xOFF)" becomes "#N 0xPC in FUNCTION
+    FILE:LINE:COL", one per inlined frame, as the in-process symboliser
+    prints them, and the frames after it are renumbered."""
+    sym = symbolizer() or "llvm-symbolizer"
+    if not reports or shutil.which(sym) is None:
+        return
+    texts = {}
+    for r in reports:
+        # bytes that are not UTF-8 pass through unchanged
+        with open(r, encoding="utf-8", errors="surrogateescape") as f:
+            texts[r] = f.read()
+    keys = sorted({k for t in texts.values()
+                   for k in _MODULE_OFFSET.findall(t)})
+    if not keys:
+        return
+    p = subprocess.run([sym, "--inlining=true"],
+                       input="".join(k.replace("+0x", " 0x", 1) + "\n"
+                                     for k in keys).encode(
+                                         "utf-8", "surrogateescape"),
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                       check=False)
+    # one block per key, in order: FUNCTION and FILE:LINE:COL lines, one
+    # pair per inlined frame, then an empty line
+    blocks, block = [], []
+    out = p.stdout.decode("utf-8", "replace").split("\n")
+    i = 0
+    while i < len(out):
+        if out[i] == "":
+            blocks.append(block)
+            block = []
+            i += 1
+        elif i + 1 < len(out):
+            block.append((out[i], out[i + 1]))
+            i += 2
+        else:
+            break
+    frames = dict(zip(keys, blocks))
+    for path, text in texts.items():
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        new, n = [], 0
+        for line in lines:
+            if _RAW_FRAME.match(line):
+                fields = line.split()
+                if fields[0] == "#0":
+                    n = 0
+                key = fields[2].replace("(", "").replace(")", "") \
+                    if len(fields) > 2 else ""
+                block = frames.get(key)
+                if block and block[0][0] != "??":
+                    indent = line[:line.index("#")]
+                    for fn, loc in block:
+                        new.append("%s#%d %s in %s %s" % (indent, n,
+                                                           fields[1], fn,
+                                                           loc))
+                        n += 1
+                    continue
+                line = re.sub(r"#[0-9]+", "#%d" % n, line, count=1)
+                n += 1
+            new.append(line)
+        store.atomic_write(path, ("\n".join(new) + "\n").encode(
+            "utf-8", "surrogateescape"))

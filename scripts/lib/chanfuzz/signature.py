@@ -173,7 +173,9 @@ class Fault:
         }
 
 
-def _fields(line):
+def line_fields(line):
+    """The key=value fields of a guard or harness line (the last of a key
+    wins)."""
     return dict(_KV.findall(line))
 
 
@@ -205,7 +207,7 @@ def describe_root_cause(key):
 def _content_fault(line, target, detector):
     """A content fault from a guard or harness line, or None when the line
     lacks the fields (an older guard line without declared=)."""
-    kv = _fields(line)
+    kv = line_fields(line)
     try:
         field = int(kv["field"])
         supplied = int(kv["supplied"])
@@ -345,7 +347,7 @@ def parse(report, target=None):
         if fault is not None:
             return fault
         # An older guard line (no declared=): named by its own fields.
-        kv = _fields(lines[at])
+        kv = line_fields(lines[at])
         return Fault(
             "guard: input field %s of %s" % (kv.get("field", "?"),
                                              kv.get("supplied", "?")),

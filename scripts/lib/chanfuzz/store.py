@@ -50,6 +50,16 @@ def read_json(path, default=None):
         return default
 
 
+def crash_input(folder):
+    """The input a crash folder's replays use: its minimised input, else
+    its input; None when it has neither."""
+    path = os.path.join(folder, "minimized")
+    if os.path.isfile(path) and os.path.getsize(path) > 0:
+        return path
+    path = os.path.join(folder, "input")
+    return path if os.path.isfile(path) else None
+
+
 class LockTimeout(Exception):
     pass
 

@@ -86,6 +86,18 @@ class StoreTest(unittest.TestCase):
         with open(os.path.join(cs.path("same"), "n")) as f:
             self.assertEqual(int(f.read()), meta["n"])
 
+    def test_crash_input_is_the_minimised_one_else_the_input(self):
+        d = os.path.join(self.tmp, "abc")
+        os.makedirs(d)
+        self.assertIsNone(store.crash_input(d))
+        for name, data in (("input", b"in"), ("minimized", b"")):
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        self.assertEqual(store.crash_input(d), os.path.join(d, "input"))
+        with open(os.path.join(d, "minimized"), "wb") as f:
+            f.write(b"m")
+        self.assertEqual(store.crash_input(d), os.path.join(d, "minimized"))
+
     def test_lock_times_out(self):
         d = os.path.join(self.tmp, "locked")
         with store.locked(d):

@@ -100,6 +100,14 @@ CHAN_TARGETS = [t.name for t in _ALL if t.input == "chan"]
 SENSORS = [t.sensor for t in _ALL if t.sensor]
 
 
+def sensor_of(name, targets=None):
+    """The sensor build that target NAME runs, or None."""
+    for t in targets or _ALL:
+        if t.name == name:
+            return t.sensor
+    return None
+
+
 def target_of_name(basename):
     """A target named by a file name's prefix (fuzz_interp_711-crash-...),
     or None."""

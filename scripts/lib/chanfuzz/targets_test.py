@@ -25,6 +25,9 @@ class ParseTest(unittest.TestCase):
         self.assertEqual(targets.channel_targets(ts), ["fuzz_a", "fuzz_b_711"])
         self.assertEqual(targets.sensor_target("7.11", ts), "fuzz_b_711")
         self.assertIsNone(targets.sensor_target("9.9", ts))
+        self.assertEqual(targets.sensor_of("fuzz_b_711", ts), "7.11")
+        self.assertIsNone(targets.sensor_of("fuzz_a", ts))
+        self.assertIsNone(targets.sensor_of("fuzz_z", ts))
 
     def test_malformed_lines_name_the_line(self):
         cases = {

@@ -17,7 +17,6 @@ process where they do not fault. The verdicts:
 The store is only read: nothing in crashes/ changes.
 """
 import json
-import os
 import sys
 
 from chanfuzz import replay, store, targets
@@ -42,10 +41,8 @@ def verify(crashes, only_targets=None, timeout=10):
                                         t not in only_targets):
             row["verdict"] = "not verified (target not fuzzed here)"
             continue
-        inp = os.path.join(cs.path(folder), "minimized")
-        if not os.path.isfile(inp) or os.path.getsize(inp) == 0:
-            inp = os.path.join(cs.path(folder), "input")
-        if not os.path.isfile(inp):
+        inp = store.crash_input(cs.path(folder))
+        if inp is None:
             row["verdict"] = "not verified (no input)"
             continue
         by_target.setdefault(t, []).append((row, inp))
