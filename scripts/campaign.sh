@@ -86,7 +86,8 @@
 # runs, so an edit of this file does not disturb a campaign that runs.)
 {
 set -Eeuo pipefail
-trap 'rc=$?; printf "%s: line %s: %s failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
+# (141: SIGPIPE, a reader that stopped reading, e.g. `--help | head`)
+trap 'rc=$?; [ "$rc" = 141 ] || printf "%s: line %s: %s failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$rc" >&2' ERR
 export LC_ALL=C TZ=UTC
 PROG=campaign.sh
 # ROOT, TARGETS (all of them) and T_MUT (harness/targets.tsv), die, warn,
