@@ -258,6 +258,9 @@ def register(sub):
                                                    time.gmtime()))
     p.add_argument("--work", default=paths.root_path("build", "bench",
                                                      "campaign"))
+    p.add_argument("--render", action="store_true",
+                   help="only write OUT/NAME.md again from OUT/NAME.json "
+                   "(no trial runs)")
     p.set_defaults(func=main)
 
 
@@ -269,6 +272,16 @@ def main(args):
             print("bench-campaign: no expected identity or patch for '%s'"
                   % b, file=sys.stderr)
             return 2
+    if args.render:
+        jpath = os.path.join(args.out, args.name + ".json")
+        res = store.read_json(jpath)
+        if not res:
+            print("bench-campaign: no results in %s" % jpath,
+                  file=sys.stderr)
+            return 1
+        store.atomic_write(os.path.join(args.out, args.name + ".md"),
+                           markdown(res))
+        return 0
     os.makedirs(args.work, exist_ok=True)
     os.makedirs(args.out, exist_ok=True)
     res = {"budget": args.budget, "trials": args.trials, "defects": {},

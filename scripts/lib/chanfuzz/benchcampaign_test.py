@@ -98,5 +98,32 @@ class FirstTimeTest(unittest.TestCase):
         self.assertIsNone(bc.first_time(self.dir, "ccc", 1000.0))
 
 
+class RenderTest(unittest.TestCase):
+    def test_render_writes_the_markdown_from_the_json(self):
+        import argparse
+        d = tempfile.mkdtemp()
+        try:
+            res = {"budget": "5m", "trials": 10, "cf291": {},
+                   "defects": {"lexhex": {"trials": [
+                       {"found": False, "time_s": None, "folders": [],
+                        "other_new": ["flaky-1"]}]}}}
+            with open(os.path.join(d, "r.json"), "w") as f:
+                json.dump(res, f)
+            sub = argparse.ArgumentParser().add_subparsers()
+            bc.register(sub)
+            args = sub.choices["bench-campaign"].parse_args(
+                ["--render", "--out", d, "--name", "r"])
+            self.assertEqual(args.func(args), 0)
+            with open(os.path.join(d, "r.md")) as f:
+                md = f.read()
+            self.assertIn("| lexhex | `stack with scan_string` | 0/1 | - | "
+                          "0; other new: `flaky-1` | missed |", md)
+            args = sub.choices["bench-campaign"].parse_args(
+                ["--render", "--out", d, "--name", "none"])
+            self.assertEqual(args.func(args), 1)
+        finally:
+            shutil.rmtree(d)
+
+
 if __name__ == "__main__":
     unittest.main()
