@@ -169,7 +169,7 @@ build/asan/tests/cfpatch: tests/cfpatch.c build/asan/libcfmodel.a $(LIB_HDR)
 tests: $(addprefix build/asan/tests/,$(TESTS)) build/asan/tests/cfpatch
 
 # corpus/src/*.cft -> build/corpus/*.cf and corpus/<target>/ (seed rules in
-# scripts/corpus.sh: which seeds each target gets).
+# scripts/lib/chanfuzz/corpus.py: which seeds each target gets).
 corpus: build/cftool
 	@scripts/corpus.sh
 

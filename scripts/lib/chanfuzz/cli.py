@@ -10,7 +10,7 @@ import sys
 from chanfuzz import targets
 
 # Modules that contribute subcommands, in --help order.
-COMMANDS = ["signature", "triage", "promote", "regress", "repro",
+COMMANDS = ["signature", "triage", "promote", "regress", "repro", "corpus",
             "preflight", "verify", "report", "gate", "benchcampaign",
             "benchstats"]
 
@@ -48,7 +48,8 @@ def check_target(name):
                          (name, " ".join(targets.TARGETS)))
 
 
-def parse_args(argv=None):
+def _parser(modules):
+    """The parser with the verbs of MODULES; (parser, subparsers)."""
     parser = argparse.ArgumentParser(
         prog="chanfuzz",
         description="chanfuzz orchestration: crash signatures, triage, "
@@ -56,9 +57,25 @@ def parse_args(argv=None):
         "gate (docs/CRASHES.md, docs/CAMPAIGN.md, docs/GATE.md)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
+    for name in modules:
         importlib.import_module("chanfuzz." + name).register(sub)
-    args, unknown = parser.parse_known_args(argv)
+    return parser, sub
+
+
+def parse_args(argv=None):
+    # A verb named like its module (most are) needs that module alone: a
+    # verb then starts without importing every other (which matters to
+    # the corpus verb's up-to-date run, `make corpus`). Anything else
+    # (--help, bench-stats, a typo) gets every verb.
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser, sub = None, None
+    if words and words[0] in COMMANDS:
+        parser, sub = _parser([words[0]])
+        if words[0] not in sub.choices:
+            parser = None
+    if parser is None:
+        parser, sub = _parser(COMMANDS)
+    args, unknown = parser.parse_known_args(words)
     if unknown and not hasattr(args, "unknown"):
         parser.error("unrecognized arguments: %s" % " ".join(unknown))
     args.unknown = unknown
