@@ -104,26 +104,25 @@ verdict $ok
 shopt -s nullglob
 patches=(bench/bugs/*.patch)
 shopt -u nullglob
-for p in "${patches[@]}"; do
-	if patch -p1 --dry-run --fuzz=0 --force <"$p" >"$tmp/out" 2>&1; then
+# dry_run PATCH WHAT: one verdict, PATCH still applies (WHAT: where to
+# read how to make it again)
+dry_run() {
+	if patch -p1 --dry-run --fuzz=0 --force <"$1" >"$tmp/out" 2>&1; then
 		verdict 1
 	else
-		echo "check: $p no longer applies to the tree (docs/BENCH.md, \"Adding a defect\"):"
+		echo "check: $1 no longer applies to the tree: $2:"
 		sed 's/^/check:   /' "$tmp/out"
 		verdict 0
 	fi
+}
+for p in "${patches[@]}"; do
+	dry_run "$p" 'docs/BENCH.md, "Adding a defect"'
 done
 shopt -s nullglob
 fixtures=(tests/fixtures/defects/*.patch)
 shopt -u nullglob
 for p in "${fixtures[@]}"; do
-	if patch -p1 --dry-run --fuzz=0 --force <"$p" >"$tmp/out" 2>&1; then
-		verdict 1
-	else
-		echo "check: $p no longer applies to the tree: make it again on the code as it is (tests/fixtures/make_reports.py, docs/CRASHES.md):"
-		sed 's/^/check:   /' "$tmp/out"
-		verdict 0
-	fi
+	dry_run "$p" "make it again on the code as it is (tests/fixtures/make_reports.py, docs/CRASHES.md)"
 done
 ok=1
 listed=$(awk -F'\t' '/^[a-z]/ { print $1 }' bench/bugs/zoo.tsv 2>/dev/null | sort)

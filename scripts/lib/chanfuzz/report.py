@@ -679,6 +679,23 @@ def seed_groups(seeds):
     return out
 
 
+def crash_rows(cr):
+    """The crash table's order (seeds first, then new, then flaky) split
+    into the signatures of their own and the unreproducible groups."""
+    sigs = sorted(cr["signatures"],
+                  key=lambda s: (not s["from_seed"], not s["new"],
+                                 s["flaky"], s["folder"]))
+    return ([s for s in sigs if not s["group"]],
+            [s for s in sigs if s["group"]])
+
+
+def where_note(s):
+    """After a signature's file:line, which call it is when the top frame
+    had no line."""
+    c = s.get("location_caller_of")
+    return " (the call of %s)" % c if c else ""
+
+
 SEED_HEAD = ["filed as", "crash type", "inputs", "targets", "for example"]
 
 
@@ -747,11 +764,7 @@ def markdown(rep):
                  "corpus):\n")
         L.extend(seed_table(seeds))
         L.append("")
-    sigs = sorted(cr["signatures"],
-                  key=lambda s: (not s["from_seed"], not s["new"],
-                                 s["flaky"], s["folder"]))
-    real = [s for s in sigs if not s["group"]]
-    groups = [s for s in sigs if s["group"]]
+    real, groups = crash_rows(cr)
     if not real:
         L.append("No crash.\n")
     else:
@@ -770,8 +783,7 @@ def markdown(rep):
                          else "stack: " + " < ".join(s["frames"]),
                          s["target"], ", ".join(s["sensor_builds"]),
                          s["location"]["file"], s["location"]["line"],
-                         " (the call of %s)" % s["location_caller_of"]
-                         if s.get("location_caller_of") else "",
+                         where_note(s),
                          s["files_this_campaign"], s["repro"]))
         L.append("")
     if cr["suppressed"]:

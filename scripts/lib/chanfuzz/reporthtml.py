@@ -167,11 +167,7 @@ def _findings(rep):
                          esc(", ".join(g["targets"])), "; ".join(ex)])
         H.append(table(report.SEED_HEAD, rows, num=(2,),
                        attrs=' id="crashing-seeds"'))
-    sigs = sorted(cr["signatures"],
-                  key=lambda s: (not s["from_seed"], not s["new"],
-                                 s["flaky"], s["folder"]))
-    real = [s for s in sigs if not s["group"]]
-    groups = [s for s in sigs if s["group"]]
+    real, groups = report.crash_rows(cr)
     if not real:
         H.append('<p id="no-crash">No crash.</p>')
     else:
@@ -188,8 +184,7 @@ def _findings(rep):
                 esc(s["target"]), esc(", ".join(s["sensor_builds"])),
                 code("%s:%d" % (s["location"]["file"],
                                 s["location"]["line"])) +
-                (esc(" (the call of %s)" % s["location_caller_of"])
-                 if s.get("location_caller_of") else ""),
+                esc(report.where_note(s)),
                 esc(s["files_this_campaign"]), code(s["repro"])]))
         H.append(table(["", "signature", "crash type", "root cause",
                         "target", "sensor builds", "where", "files",
