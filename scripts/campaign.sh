@@ -1510,57 +1510,9 @@ report() {
 }
 
 finish() {
-	PHASE=finishing
-	save_state
-	mkdir -p "$OUT/logs"
-	TRIAGE_FAILED=0
-	load_runs
-	event "finishing: corpus merge, triage, coverage, report"
-	trap 'event "interrupted while finishing: continue with $PROG --resume $OUT"; exit 130' INT
-	trap 'event "terminated while finishing: continue with $PROG --resume $OUT"; exit 143' TERM
-	# The merge first: it replays every AFL++ queue entry on the ASan
-	# build, and what faults there (entries found by the guard and CmpLog
-	# instances) lands in merge-artifacts/<t>/, which triage then files.
-	for t in "${TARGETS[@]}"; do
-		if ! step_done "merge-$t"; then
-			event "merge $t (libFuzzer -merge=1)"
-			merge_target "$t"
-			mark_done "merge-$t"
-		fi
-		if ! step_done "cmin-$t"; then
-			event "afl-cmin $t"
-			cmin_target "$t"
-			mark_done "cmin-$t"
-		fi
-	done
-	triage_all
-	if ! step_done verify; then
-		event "fixed verification: every folder of $CRASHES on the current builds"
-		"$ROOT/scripts/chanfuzz" verify --crashes "$CRASHES" \
-			--targets "$(IFS=,; echo "${TARGETS[*]}")" --out "$OUT/verify.json" \
-			8>&- </dev/null >>"$LOG" 2>&1 || warn "fixed verification failed (see $LOG)"
-		mark_done verify
-	fi
-	if ! step_done coverage; then
-		event "coverage (llvm-cov)"
-		coverage
-		mark_done coverage
-	fi
-	plots
-	report
-	if [ "${TRIAGE_FAILED:-0}" = 0 ]; then
-		PHASE="done"
-	fi
-	save_state
-	trap - INT TERM
-	local nsig nnew
-	nsig=$(jq '.totals.signatures' "$OUT/report.json")
-	nnew=$(jq '.totals.new_signatures' "$OUT/report.json")
-	event "done: $(fmt_dur "$ELAPSED") of fuzzing; libFuzzer $(human "$(jq '.totals.libfuzzer_execs' "$OUT/report.json")") execs, AFL++ $(human "$(jq '.totals.aflpp_execs' "$OUT/report.json")") execs; $nsig crash signature(s), $nnew new"
-	echo "report: $OUT/report.md"
-	echo "        $OUT/report.html, $OUT/report.json, $OUT/report.sarif, $OUT/coverage/index.html, $OUT/coverage.png, $OUT/execs.png"
-	echo "crashes: $CRASHES"
-	[ "${TRIAGE_FAILED:-0}" = 0 ] || fail "triage did not finish (see $OUT/triage.log): $PROG --resume $OUT"
+	local args=("$OUT")
+	[ "$FULL_TRIAGE" = 0 ] || args+=(--full-triage)
+	"$ROOT/scripts/chanfuzz" campaign-finish "${args[@]}" 8>&- </dev/null || exit $?
 }
 
 # ---- main ----------------------------------------------------------------------
