@@ -65,7 +65,7 @@ def _replace_dir(new, dst):
     shutil.rmtree(dst + ".old", ignore_errors=True)
 
 
-def _plain_files(d):
+def plain_files(d):
     try:
         return sorted(os.path.join(d, n) for n in os.listdir(d)
                       if os.path.isfile(os.path.join(d, n)))
@@ -105,7 +105,7 @@ def merge_target(c, t):
              "OUT/corpus/%s is the unmerged libFuzzer corpus" % (t, rc, t, t))
         shutil.rmtree(new, ignore_errors=True)
         os.makedirs(new)
-        for f in _plain_files(c.layout.path("lf", t, "corpus")):
+        for f in plain_files(c.layout.path("lf", t, "corpus")):
             shutil.copy(f, new)
     _replace_dir(new, dst)
     for p in (ctl, mt):
@@ -124,7 +124,7 @@ def cmin_target(c, t):
         shutil.rmtree(d, ignore_errors=True)
     os.makedirs(tmp)
     for inst in c.layout.local_instances(t):
-        for f in _plain_files(os.path.join(inst, "queue")):
+        for f in plain_files(os.path.join(inst, "queue")):
             n = os.path.basename(f)
             if not n.startswith("id:"):
                 continue
