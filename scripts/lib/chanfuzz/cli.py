@@ -12,7 +12,7 @@ from chanfuzz import targets
 # Modules that contribute subcommands, in --help order.
 COMMANDS = ["signature", "triage", "promote", "regress", "repro", "corpus",
             "preflight", "verify", "report", "gate", "benchcampaign",
-            "benchstats"]
+            "benchstats", "campaign"]
 
 
 class UsageError(Exception):
