@@ -226,6 +226,11 @@ def parse_settings(text):
     """The values of a settings file (KEY=value lines, shell quoting)."""
     out = {}
     for line in text.splitlines():
+        m = re.fullmatch(r'([A-Za-z_][A-Za-z0-9_]*)="((?:[^"\\]|\\.)*)"',
+                         line)
+        if m:  # the usual form: double quotes, backslash " $ ` escaped
+            out[m.group(1)] = re.sub(r'\\([\\"$`])', r"\1", m.group(2))
+            continue
         try:
             words = shlex.split(line, comments=True)
         except ValueError:
