@@ -76,6 +76,10 @@ into DIR again. Relative paths (--out, --checkpoint, --resume) are taken
 from the repository's root. bench/results/ and bench/runs/ (where
 checkpoints go) are not part of the measured code.
 
+--report DIR writes the report of a finished run again (from the
+DIR/report.json a work folder kept with --keep holds) into --out DIR or
+the run's own results folder: scripts/bench-report.sh DIR.
+
 Exit status: 0, 1 on a failure (a bug-zoo check, a build, a resume of
 another tree), 2 on bad usage, 130 when interrupted.
 """
@@ -91,18 +95,23 @@ import sys
 import tempfile
 import time
 
-from chanfuzz import (benchreport, benchrun, benchzoo, cli, paths, store,
-                      targets)
+from chanfuzz import (benchreport, benchrun, benchttb, benchzoo, cli, paths,
+                      store, targets)
 from chanfuzz.benchstate import (MEASURED_PATHS, PROG, Fatal, Interrupted,
                                  Run, copy_state, load_avg, note,
                                  parts_summary, tree_id)
 ALL_CONFIGS = ("lf-bytes", "lf-dict", "lf-smart", "afl", "afl-cmplog",
                "afl-smart")
-ALL_SECTIONS = tuple(name for name, _ in benchrun.SECTIONS)
+# The sections, in the order they run.
+SECTIONS = (("check", benchrun.check), ("tput", benchrun.throughput),
+            ("mutator", benchrun.mutator), ("ttb", benchttb.time_to_bug),
+            ("regress", benchrun.regress), ("scaling", benchrun.scaling),
+            ("filed", benchrun.filed))
+ALL_SECTIONS = tuple(name for name, _ in SECTIONS)
 BASE_CONFIG = "lf-bytes"
 VALUE_OPTIONS = ("--trials", "--cap", "--tput", "--afl-tput", "--bugs",
                  "--configs", "--crc", "--crc-off-configs", "--parallel",
-                 "--only", "--out", "--resume", "--checkpoint")
+                 "--only", "--out", "--resume", "--checkpoint", "--report")
 # The settings file of a work folder or checkpoint, in this order.
 SETTINGS = ("trials", "cap", "tput", "afl_tput", "bugs", "configs", "crc",
             "offcfg", "only", "quick", "mode", "out", "checkpoint", "STAMP",
@@ -127,7 +136,7 @@ def parse_args(argv):
         elif a in VALUE_OPTIONS:
             if i + 1 >= len(argv):
                 raise cli.UsageError("%s needs a value (try --help)" % a)
-            if a not in ("--parallel", "--resume"):
+            if a not in ("--parallel", "--resume", "--report"):
                 o["set_opts"].append(a)
             o[a[2:].replace("-", "_")] = argv[i + 1]
             i += 1
@@ -469,7 +478,7 @@ def measure(run, build_on):
     run.alive()
     snapshot_seeds(run, run.resumed)
     results = {}
-    for name, fn in benchrun.SECTIONS:
+    for name, fn in SECTIONS:
         if want(st, name):
             results.update(run.section(name, fn))
     load_end, uptime_end = load_avg(), uptime()
@@ -490,6 +499,9 @@ def measure(run, build_on):
                          deepest=benchzoo.deepest(run.zoo),
                          scale_budget=benchrun.SCALE_BUDGET),
         "results": results}
+    # what the report is made of: `scripts/bench-report.sh WORK` makes it
+    # again from a work folder kept with --keep
+    store.write_json(os.path.join(run.work, "report.json"), report)
     try:
         md, js, figs = benchreport.write(report, st["out"])
     except (OSError, ValueError) as e:
@@ -497,6 +509,29 @@ def measure(run, build_on):
     note("wrote %s and %s (%d s)" % (md, js, duration))
     for line in benchreport.summary_lines(figs):
         print(line, file=sys.stderr)
+
+
+def report_main(o):
+    """--report DIR: the report of a finished run again, from the
+    DIR/report.json it left (a work folder kept with --keep), into --out
+    or the run's own results folder."""
+    path = os.path.join(o["report"], "report.json")
+    report = store.read_json(path)
+    if not isinstance(report, dict) or "results" not in report:
+        note("%s: no report.json (a work folder kept with --keep has one "
+             "once its run is done)" % o["report"])
+        return 1
+    out = o.get("out") or report["settings"]["out"]
+    try:
+        os.makedirs(out, exist_ok=True)
+        md, js, figs = benchreport.write(report, out)
+    except (OSError, ValueError, KeyError) as e:
+        note("%s: cannot write the report: %s" % (out, e))
+        return 1
+    note("wrote %s and %s" % (md, js))
+    for line in benchreport.summary_lines(figs):
+        print(line, file=sys.stderr)
+    return 0
 
 
 def bench_main(argv):
@@ -507,6 +542,8 @@ def bench_main(argv):
         if o.get("help"):
             print(__doc__.rstrip("\n"))
             return 0
+        if o.get("report"):
+            return report_main(o)
         run = prepare(o)
     except cli.UsageError as e:
         return cli.usage_error(PROG, e)

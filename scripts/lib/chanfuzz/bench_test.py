@@ -9,7 +9,7 @@ import tempfile
 import unittest
 from unittest import mock
 
-from chanfuzz import bench, benchrun, benchstate, benchzoo, cli
+from chanfuzz import bench, benchrun, benchstate, benchttb, benchzoo, cli
 
 ZOO = """# name\ttarget\tdepth\tpocs\treport
 deep\tfuzz_interp_716\t7\tdeep\ttriggered deep
@@ -205,6 +205,25 @@ class StateTest(unittest.TestCase):
         self.assertEqual(len(fields), 5)
 
 
+class ReportAgainTest(unittest.TestCase):
+    def test_report_of_a_kept_work_folder(self):
+        from chanfuzz import benchreport_test, store
+        with tempfile.TemporaryDirectory() as d:
+            work, out = os.path.join(d, "work"), os.path.join(d, "out")
+            os.makedirs(work)
+            with mock.patch("chanfuzz.bench.note") as note, \
+                    mock.patch("sys.stderr"):
+                self.assertEqual(bench.report_main({"report": work}), 1)
+                self.assertIn("no report.json", note.call_args[0][0])
+                store.write_json(os.path.join(work, "report.json"),
+                                 benchreport_test.fixture())
+                self.assertEqual(bench.report_main({"report": work,
+                                                    "out": out}), 0)
+            with open(os.path.join(out, "2026-12-01.md")) as f:
+                self.assertEqual(f.read(),
+                                 benchreport_test.golden("report.md"))
+
+
 class TreeIdTest(unittest.TestCase):
     def test_cksum_is_posix_cksum(self):
         self.assertEqual(benchstate.cksum(b""), 4294967295)
@@ -315,16 +334,16 @@ class HelperTest(unittest.TestCase):
     def test_trials_order_and_cells(self):
         st = resolve(["--trials", "2", "--bugs", "asm,cf291", "--configs",
                       "lf-bytes,lf-smart", "--crc-off-configs", "lf-bytes"])
-        jobs = benchrun.ttb_jobs(st, zoo(), MUT)
+        jobs = benchttb.ttb_jobs(st, zoo(), MUT)
         self.assertEqual(jobs[:4], [("asm", "on", "lf-bytes", 1),
                                     ("asm", "off", "lf-bytes", 1),
                                     ("cf291", "on", "lf-bytes", 1),
                                     ("cf291", "on", "lf-smart", 1)])
         self.assertEqual(len(jobs), 10)  # no _smart for asm, no off smart
-        self.assertEqual(benchrun.trial_seed(1), 112648)
+        self.assertEqual(benchttb.trial_seed(1), 112648)
         rows = [j[:3] + (str(j[3]),) for j in reversed(jobs)]
         rows.append(("asm", "on", "lf-bytes", "10"))
-        got = benchrun.sort_trials([list(r) for r in rows])
+        got = benchttb.sort_trials([list(r) for r in rows])
         self.assertEqual([tuple(r) for r in got[:4]],
                          [("asm", "on", "lf-bytes", "1"),
                           ("asm", "on", "lf-bytes", "2"),
