@@ -119,13 +119,15 @@ def status(rc):
     return 128 - rc if rc < 0 else rc
 
 
-def run_to(cmd, log, env=None, timeout=None):
-    """Run cmd, its output to the file log (or nothing: None); its exit
-    status as the shell gives it."""
+def run_to(cmd, log, env=None):
+    """Run cmd, its output to the file log (or nothing: None), in a
+    process group of its own (a Ctrl-C reaches the benchmark, which stops
+    it: a trial cut short must not look finished); its exit status as the
+    shell gives it."""
     with open(log or os.devnull, "wb") as out:
         rc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=out,
                             stderr=subprocess.STDOUT, env=env,
-                            timeout=timeout).returncode
+                            process_group=0).returncode
     return status(rc)
 
 

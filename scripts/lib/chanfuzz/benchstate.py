@@ -260,6 +260,7 @@ class Run:
         return res
 
     def cleanup(self):
+        self.stopping.set()  # a trial stopped now writes no result
         stop_children()
         if self.finished:
             if not self.keep:
