@@ -182,7 +182,7 @@ demo: deps
 	$(MAKE) all corpus
 	@scripts/demo.sh
 
-check:
+check: test-deps
 	@scripts/check-source.sh
 
 # tests/run.sh runs `make check` as one of its suites and ends with the
