@@ -9,7 +9,7 @@ import os
 import re
 import time
 
-from chanfuzz import engines, supervise
+from chanfuzz import engines, statsd, supervise
 from chanfuzz.state import now_iso
 from chanfuzz.stats import lf_artifact
 
@@ -26,6 +26,12 @@ class Slot:
         self.target, self.engine, self.role = target, engine, role
         self.proc, self.start, self.log, self.name = None, 0, "", ""
         self.quick = self.fails = 0
+        self.statsd = None  # afl: the live figures of its run (statsd.py)
+
+    def close(self):
+        if self.statsd is not None:
+            self.statsd.close()
+            self.statsd = None
 
     def running(self):
         return self.proc is not None
@@ -54,6 +60,8 @@ class Crew:
     def plan(self, group, jobs):
         """The slots of a slice running the targets of GROUP on JOBS
         jobs (the remainder to the first ones); their description."""
+        for s in self.slots:
+            s.close()
         self.slots, self.afl_next, desc = [], {}, []
         base, extra = divmod(jobs, len(group))
         for j, t in enumerate(group):
@@ -107,6 +115,9 @@ class Crew:
         s.log = c.layout.path("logs", "afl-%s-%s.log" % (t, s.name))
         with open(s.log, "a") as f:
             f.write("\n== %s afl-fuzz %s\n" % (now_iso(), " ".join(argv[1:])))
+        s.close()
+        s.statsd = statsd.Source()
+        env.update(s.statsd.env())
         s.proc = supervise.start(argv, s.log, _env(env), nice=NICE)
 
     def stop_all(self, grace=supervise.GRACE):
@@ -115,6 +126,7 @@ class Crew:
             if s.proc and s.engine == "lf":
                 self.c.runs.record(s.target, s.log, s.start, "stopped")
             s.proc = None
+            s.close()
         self.c.pids.clear()
 
     def poll(self):
@@ -126,6 +138,7 @@ class Crew:
             rc = s.proc.returncode
             rc = 128 - rc if rc < 0 else rc
             s.proc = None
+            s.close()
             dur = now - s.start
             if s.engine == "lf":
                 self._lf_ended(s, rc, dur)

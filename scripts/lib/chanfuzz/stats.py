@@ -5,9 +5,10 @@
   that ended are accounted in OUT/lf/<t>/runs.tsv (log, start, end, exit,
   execs, cov, artifact), one row each, so that a resumed campaign counts
   what was done before;
-- AFL++: each instance's fuzzer_stats and, when newer, the last line of
-  its plot_data (afl-fuzz rewrites fuzzer_stats about once a minute,
-  plot_data more often);
+- AFL++: each running instance's StatsD gauges (statsd.py: AFL_STATSD,
+  about once a second from its first second), and each instance's
+  fuzzer_stats and, when newer, the last line of its plot_data (without a
+  terminal afl-fuzz 4.04c writes both only after its first minute);
 - every 5 s one stats.tsv row per target and a status line (campaign.log,
   stdout; a progress bar on a terminal).
 """
@@ -21,6 +22,7 @@ STATS_HEADER = "\t".join((
     "afl_bitmap_cvg", "afl_edges", "corpus_lf", "corpus_afl", "crashes",
     "hangs"))
 AFL_WARMUP = 65   # afl-fuzz writes its statistics after its first minute
+AFL_LIVE_MAX = 10  # a StatsD sample older than this is not "now"
 _NUM = re.compile(r"[0-9]+(\.[0-9]*)?\Z")
 _PULSE = re.compile(r"#([0-9]+)")
 _ARTIFACT = "Test unit written to "
@@ -231,10 +233,23 @@ class Figures:
         self.warm = False
 
 
+def afl_live(s, now, e):
+    """(exec/s, warm) of the running AFL++ slot S: from its StatsD gauges
+    (statsd.py, about every second) when one arrived in the last
+    AFL_LIVE_MAX seconds; else from its stats files once it has run
+    AFL_WARMUP seconds; else not known yet (0, warm)."""
+    fig = s.statsd.figures if getattr(s, "statsd", None) else None
+    if fig is not None and now - fig.at <= AFL_LIVE_MAX:
+        return int(round(fig.execs_per_sec)), False
+    if now - s.start >= AFL_WARMUP:
+        return e, False
+    return 0, True
+
+
 def collect(layout, runs, slots, t, now=None):
     """The Figures of target t: the runs that ended (RUNS), the running
-    libFuzzer slots' logs, the AFL++ instances' stats (exec/s only of
-    instances running long enough to have written them)."""
+    libFuzzer slots' logs, the AFL++ instances' stats files and, for the
+    running ones, their StatsD gauges (afl_live)."""
     now = now or time.time()
     f = Figures()
     f.lfx, f.lfc, f.lfcs = runs.done.get(t, 0), runs.covp.get(t, 0), \
@@ -249,15 +264,27 @@ def collect(layout, runs, slots, t, now=None):
                 f.lfc = max(f.lfc, cv)
             else:
                 f.lfcs = max(f.lfcs, cv)
-    warm = {s.name for s in mine
-            if s.engine == "afl" and now - s.start >= AFL_WARMUP}
-    f.warm = any(s.engine == "afl" and now - s.start < AFL_WARMUP
-                 for s in mine)
+    live = {}
+    for s in mine:
+        if s.engine == "afl":
+            if getattr(s, "statsd", None) is not None:
+                s.statsd.poll(now)
+            live[s.name] = s
+    f.warm = False
     for d in layout.local_instances(t):
         x, e, c, ed, q = afl_inst_stats(d)
+        s = live.get(os.path.basename(d))
+        if s is None:  # not running: its exec/s is not now's
+            e = 0
+        else:
+            e, warm = afl_live(s, now, e)
+            f.warm = f.warm or warm
+            fig = s.statsd.figures if getattr(s, "statsd", None) else None
+            if fig is not None:
+                x, ed, q = max(x, fig.execs), max(ed, fig.edges), \
+                    max(q, fig.corpus)
         f.ax += x
-        if os.path.basename(d) in warm:
-            f.ae += e
+        f.ae += e
         if int(float(c)) >= int(float(f.ac)):
             f.ac = c
         f.aed, f.corpus_afl = max(f.aed, ed), max(f.corpus_afl, q)

@@ -1,11 +1,12 @@
 """Tests of the live figures (stats.py) from fixture AFL++ fuzzer_stats
 and plot_data and libFuzzer logs (testdata/live/)."""
 import os
+import socket
 import shutil
 import tempfile
 import unittest
 
-from chanfuzz import stats
+from chanfuzz import stats, statsd
 from chanfuzz.layout import Layout
 
 LIVE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -145,6 +146,37 @@ class Samples(unittest.TestCase):
         row = stats.stats_row(1000, 5, "fuzz_parse", False, f).split("\t")
         self.assertEqual(len(row), len(stats.STATS_HEADER.split("\t")))
         self.assertEqual((row[3], row[5], row[7]), ("0", "0", "0"))
+
+    def test_collect_live_statsd_from_the_first_second(self):
+        """A running AFL++ instance's StatsD gauges give its figures at
+        once, where its stats files (written after a minute) have none."""
+        rb = stats.RunBook(self.out, ["fuzz_parse"])
+        afl = Slot("fuzz_parse", "afl", name="main", start=25.0)
+        with statsd.Source() as src:
+            afl.statsd = src
+            f = stats.collect(self.layout, rb, [afl], "fuzz_parse", now=30.0)
+            self.assertTrue(f.warm)  # nothing arrived yet
+            self.assertEqual(f.ae, 0)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as c:
+                c.sendto(b"fuzzing.execs_done:90000|g\n"
+                         b"fuzzing.execs_per_sec:18000.4|g\n"
+                         b"fuzzing.corpus_count:120|g\n"
+                         b"fuzzing.edges_found:400|g\n",
+                         ("127.0.0.1", src.port))
+            for _ in range(100):
+                f = stats.collect(self.layout, rb, [afl], "fuzz_parse",
+                                  now=30.0)
+                if not f.warm:
+                    break
+            self.assertFalse(f.warm)
+            self.assertEqual((f.ae, f.ax, f.corpus_afl, f.aed),
+                             (18000, 90000, 120, 400))
+            # a sample older than AFL_LIVE_MAX is not now's exec/s; before
+            # the first minute the files have none either
+            f = stats.collect(self.layout, rb, [afl], "fuzz_parse",
+                              now=30.0 + stats.AFL_LIVE_MAX + 1)
+            self.assertEqual((f.ae, f.ax), (0, 90000))
+            self.assertTrue(f.warm)
 
     def test_status_line(self):
         f = stats.Figures()
