@@ -42,7 +42,8 @@ force is a function of the fuzzing time elapsed, so a resumed campaign
 carries on where it was.
 
   libFuzzer: one process per job, restarted every --sync-interval seconds
-    (alternating the _smart and plain builds when a target has one job),
+    and after half of its slice (alternating the _smart and plain builds
+    when a target has one job, so that both run in every slice),
     all of a target's jobs sharing OUT/lf/<t>/corpus (-reload=1);
     artifacts in OUT/lf/<t>/artifacts/. A job whose runs keep crashing at
     once (3 runs ending in a crash within 30 s in one slice: a shallow
@@ -147,6 +148,7 @@ class Campaign:
         self.t_base = time.monotonic()
         self.e0 = self.t0 = 0
         self.slice_end = 0
+        self.slice_len = 0
         self.stop = None
 
     def mutator(self, t):
@@ -372,6 +374,7 @@ class Fuzzing:
         conc, groups, slice_len = sched
         c = self.c
         cur, g, c.slice_end = slice_at(e, slice_len, groups, c.st.budget_s)
+        c.slice_len = c.slice_end - e
         self.active = group_targets(c.st.targets, conc, g)
         desc = self.crew.plan(self.active, c.st.jobs)
         c.log.event("slice %d (until %s of %s): %s" % (

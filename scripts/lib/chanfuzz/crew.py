@@ -92,6 +92,10 @@ class Crew:
         e = c.elapsed()
         secs = max(min(c.slice_end - e, c.st.sync_interval,
                        c.st.budget_s - e), 1)
+        if c.mutator(t) != "none":
+            # both builds in every slice: the _smart run and the plain
+            # one take half of it each (runs alternate, lf_variant)
+            secs = min(secs, max((c.slice_len + 1) // 2, 10))
         logs = c.layout.path("lf", t, "logs")
         if t not in self.lf_seq:
             self.lf_seq[t] = len([n for n in os.listdir(logs)
