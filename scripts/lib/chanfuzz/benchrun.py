@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from chanfuzz import benchzoo
+from chanfuzz.stats import parse_fuzzer_stats as afl_stats
 
 # The AFL++ builds are guard builds (no sanitizer): afl-fuzz refuses an
 # ASAN_OPTIONS without abort_on_error=1, so it gets none.
@@ -60,16 +61,6 @@ def last_stat(text, key="stat::number_of_executed_units"):
             except ValueError:
                 v = 0
     return v
-
-
-def afl_stats(text):
-    """{key: value} of an AFL++ fuzzer_stats file."""
-    out = {}
-    for line in text.splitlines():
-        k, sep, v = line.partition(":")
-        if sep:
-            out[k.strip()] = v.strip()
-    return out
 
 
 def idle_of(stat_text):

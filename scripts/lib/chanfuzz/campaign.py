@@ -92,7 +92,7 @@ import signal
 import sys
 import time
 
-from chanfuzz import exchange, finish, options, paths, state, stats, \
+from chanfuzz import exchange, finish, options, paths, state, stats, store, \
     supervise, targets
 from chanfuzz.cli import UsageError, takes_unknown, usage_error
 from chanfuzz.crew import Crew
@@ -294,7 +294,7 @@ def prepare_target(c, t):
         for f in finish.plain_files(d):
             if os.path.basename(f).startswith("."):
                 continue
-            h = finish.sha1(f)
+            h = store.sha1_file(f)
             if not os.path.exists(os.path.join(sd, h)):
                 shutil.copyfile(f, os.path.join(sd, h))
     names = sorted(os.listdir(sd))

@@ -16,14 +16,13 @@ fuzzers are stopped, each resumable (OUT/.done/<step> once it is done):
 6. plots (gnuplot: coverage.png, execs.png; afl-plot), the report
    (`chanfuzz report`), and the closing `done:` and `report:` lines.
 """
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 
-from chanfuzz import covreport, paths, plots
+from chanfuzz import covreport, paths, plots, store
 from chanfuzz.layout import Failure, PROG, warn
 from chanfuzz.stats import fmt_dur, human
 from chanfuzz.supervise import run
@@ -90,7 +89,7 @@ def merge_target(c, t):
     os.makedirs(new, exist_ok=True)
     dirs = [c.layout.path("lf", t, "corpus"), c.layout.path("seeds", t)]
     ao = c.layout.afl_out(t)
-    dirs += [os.path.join(ao, n, "queue") for n in sorted(_listdir(ao))
+    dirs += [os.path.join(ao, n, "queue") for n in sorted(store.listdir(ao))
              if os.path.isdir(os.path.join(ao, n, "queue"))]
     env = _env(c.layout.known_env(t))
     env.update(ASAN_OPTIONS="detect_leaks=0:symbolize=0:abort_on_error=0",
@@ -160,13 +159,6 @@ def _read(path):
         return ""
 
 
-def _listdir(d):
-    try:
-        return os.listdir(d)
-    except OSError:
-        return []
-
-
 # ---- triage ----------------------------------------------------------------
 def record_line(rec):
     """A triage record's (triage.tsv row, triaged.list row, verdict line)."""
@@ -208,14 +200,6 @@ def take_records(c, rec):
     return n
 
 
-def sha1(path):
-    h = hashlib.sha1()
-    with open(path, "rb") as f:
-        for b in iter(lambda: f.read(1 << 16), b""):
-            h.update(b)
-    return h.hexdigest()
-
-
 def untriaged(c, t):
     """(files, skipped): t's crash files whose contents were not triaged
     before, one per contents; skipped, the others now listed."""
@@ -225,7 +209,7 @@ def untriaged(c, t):
     files, extra = [], []
     for f in sorted(c.layout.crash_files(t, "all")):
         try:
-            h = sha1(f)
+            h = store.sha1_file(f)
         except OSError:
             continue
         if h in seen:

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import unittest
 
-from chanfuzz import finish, plots, state
+from chanfuzz import finish, plots, state, store
 from chanfuzz.layout import EventLog, Layout
 
 
@@ -72,7 +72,7 @@ class Triage(unittest.TestCase):
         _write(d, "other")
         _write(os.path.join(arts, ".target"), "fuzz_parse\n")
         _write(os.path.join(self.out, "triaged.list"),
-               "%s\t%s\n" % ("/old/place", finish.sha1(d)))
+               "%s\t%s\n" % ("/old/place", store.sha1_file(d)))
         files, skipped = finish.untriaged(self.c, "fuzz_parse")
         # b: a's contents (listed, not triaged twice); d: triaged before
         self.assertEqual((files, skipped), ([a], 2))

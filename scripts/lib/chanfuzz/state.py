@@ -6,7 +6,6 @@ where it was; `--resume` reads it back."""
 import json
 import os
 import socket
-import time
 
 from chanfuzz import store
 
@@ -18,8 +17,7 @@ class StateError(ValueError):
     """state.json is not a campaign state file (or damaged)."""
 
 
-def now_iso():
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+now_iso = store.now_iso
 
 
 class State:

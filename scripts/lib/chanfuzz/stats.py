@@ -16,6 +16,8 @@ import os
 import re
 import time
 
+from chanfuzz import store
+
 STATS_HEADER = "\t".join((
     "time", "elapsed", "target", "active", "lf_execs", "lf_execs_per_sec",
     "afl_execs", "afl_execs_per_sec", "lf_cov", "lf_cov_smart",
@@ -46,17 +48,18 @@ def fmt_dur(s):
 
 
 def human(n):
-    """A count for the status line: 999, 1.2k, 34k, 5.6M, 7.8G."""
-    n = float(n)
+    """A count as the status line and the reports write it: 999, 1.2k,
+    34k, 5.6M, 7.8G."""
+    n = n or 0
     if n >= 1e9:
-        return "%.1fG" % (n / 1e9)
+        return "%sG" % (round(n / 1e8) / 10)
     if n >= 1e6:
-        return "%.1fM" % (n / 1e6)
+        return "%sM" % (round(n / 1e5) / 10)
     if n >= 1e4:
-        return "%.0fk" % (n / 1e3)
+        return "%dk" % round(n / 1e3)
     if n >= 1e3:
-        return "%.1fk" % (n / 1e3)
-    return "%d" % n
+        return "%sk" % (round(n / 1e2) / 10)
+    return str(int(n))
 
 
 # ---- libFuzzer -------------------------------------------------------------
@@ -150,20 +153,13 @@ class RunBook:
         but no row: it gets one (start 0, exit killed)."""
         for t in targets:
             logdir = os.path.join(self.out, "lf", t, "logs")
-            for name in sorted(_listdir(logdir)):
+            for name in sorted(store.listdir(logdir)):
                 if name.endswith(".log"):
                     self.record(t, os.path.join(logdir, name), 0, "killed")
             self.done[t] = self.covp[t] = self.covs[t] = 0
             for r in self._rows(t):
                 self.done[t] += _int(r[4]) if len(r) > 4 else 0
                 self._cov(t, r[0], _int(r[5]) if len(r) > 5 else 0)
-
-
-def _listdir(d):
-    try:
-        return os.listdir(d)
-    except OSError:
-        return []
 
 
 # ---- AFL++ -----------------------------------------------------------------
@@ -233,12 +229,11 @@ class Figures:
         self.warm = False
 
 
-def afl_live(s, now, e):
-    """(exec/s, warm) of the running AFL++ slot S: from its StatsD gauges
-    (statsd.py, about every second) when one arrived in the last
-    AFL_LIVE_MAX seconds; else from its stats files once it has run
-    AFL_WARMUP seconds; else not known yet (0, warm)."""
-    fig = s.statsd.figures if getattr(s, "statsd", None) else None
+def afl_live(s, fig, now, e):
+    """(exec/s, warm) of the running AFL++ slot S: from FIG, its latest
+    StatsD gauges (statsd.py, about every second), when they arrived in
+    the last AFL_LIVE_MAX seconds; else E, from its stats files, once it
+    has run AFL_WARMUP seconds; else not known yet (0, warm)."""
     if fig is not None and now - fig.at <= AFL_LIVE_MAX:
         return int(round(fig.execs_per_sec)), False
     if now - s.start >= AFL_WARMUP:
@@ -267,22 +262,22 @@ def collect(layout, runs, slots, t, now=None):
     live = {}
     for s in mine:
         if s.engine == "afl":
-            if getattr(s, "statsd", None) is not None:
+            if s.statsd is not None:
                 s.statsd.poll(now)
             live[s.name] = s
     f.warm = False
     for d in layout.local_instances(t):
         x, e, c, ed, q = afl_inst_stats(d)
         s = live.get(os.path.basename(d))
+        fig = s.statsd.figures if s is not None and s.statsd else None
+        if fig is not None:
+            x, ed, q = max(x, fig.execs), max(ed, fig.edges), \
+                max(q, fig.corpus)
         if s is None:  # not running: its exec/s is not now's
             e = 0
         else:
-            e, warm = afl_live(s, now, e)
+            e, warm = afl_live(s, fig, now, e)
             f.warm = f.warm or warm
-            fig = s.statsd.figures if getattr(s, "statsd", None) else None
-            if fig is not None:
-                x, ed, q = max(x, fig.execs), max(ed, fig.edges), \
-                    max(q, fig.corpus)
         f.ax += x
         f.ae += e
         if int(float(c)) >= int(float(f.ac)):

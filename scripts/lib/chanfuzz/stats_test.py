@@ -22,6 +22,7 @@ class Slot:
     def __init__(self, target, engine, log="", name="", start=0.0):
         self.target, self.engine, self.log = target, engine, log
         self.name, self.start = name, start
+        self.statsd = None
 
     def running(self):
         return True
