@@ -13,9 +13,11 @@ fuzzers are stopped, each resumable (OUT/.done/<step> once it is done):
 4. verify: every crash folder of the store replayed on the current builds;
 5. coverage: build/coverage/<t> over the merged corpora, llvm-cov HTML
    and summaries;
-6. plots (gnuplot: coverage.png, execs.png; afl-plot), the report
-   (`chanfuzz report`), and the closing `done:` and `report:` lines.
+6. plots (gnuplot: coverage.png, execs.png; afl-plot), AFL++'s own
+   summary (afl-whatsup -s -d: afl-whatsup.txt), the report (`chanfuzz
+   report`), and the closing `done:` and `report:` lines.
 """
+import glob
 import json
 import os
 import shutil
@@ -272,6 +274,37 @@ def triage_all(c):
     return ok
 
 
+# ---- AFL++'s own summary ----------------------------------------------------
+def afl_summary(c):
+    """OUT/afl-whatsup.txt: for each target with AFL++ instances, a
+    "== TARGET ==" line and what `afl-whatsup -s -d` prints of its AFL++
+    folder (every instance of the sync folder, this machine's and others';
+    -d: the stopped ones too, which after a campaign is all of them)."""
+    if not shutil.which("afl-whatsup"):
+        return
+    parts = []
+    for t in c.st.targets:
+        ao = c.layout.afl_out(t)
+        if not glob.glob(os.path.join(glob.escape(ao), "*", "fuzzer_stats")):
+            continue
+        try:
+            p = subprocess.run(["afl-whatsup", "-s", "-d", ao],
+                               stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, timeout=60,
+                               env=_env({"TERM": "dumb"}))
+        except subprocess.TimeoutExpired:
+            warn("afl-whatsup %s took over 60 s" % t)
+            continue
+        if p.returncode != 0:
+            warn("afl-whatsup %s exited %d" % (t, p.returncode))
+            continue
+        parts.append("== %s ==\n%s" % (
+            t, p.stdout.decode(errors="replace").rstrip("\n") + "\n"))
+    if parts:
+        store.atomic_write(c.layout.path("afl-whatsup.txt"), "\n".join(parts))
+
+
 # ---- verification, coverage, report ---------------------------------------
 def verify(c):
     rc = run([CHANFUZZ, "verify", "--crashes", c.st.crashes, "--targets",
@@ -342,6 +375,7 @@ def finish(c):
         covreport.coverage(c)
         steps.mark("coverage")
     plots.plots(c)
+    afl_summary(c)
     report(c, triage_ok)
     if triage_ok:
         c.st.phase = "done"

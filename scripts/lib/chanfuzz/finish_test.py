@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import unittest
 
-from chanfuzz import finish, plots, state, store
+from chanfuzz import finish, plots, report, state, store
 from chanfuzz.layout import EventLog, Layout
 
 
@@ -115,3 +115,50 @@ class Plots(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class AflSummary(unittest.TestCase):
+    """afl-whatsup.txt is AFL++'s own afl-whatsup -s -d over each target's
+    AFL++ folder, and the report reads it back."""
+
+    def setUp(self):
+        self.out = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, self.out)
+        self.c = Camp(self.out)
+        self.c.st.targets = ["fuzz_parse", "fuzz_regex"]
+        live = os.path.join(os.path.dirname(__file__), "testdata", "live",
+                            "fuzzer_stats")
+        with open(live) as f:
+            text = f.read()
+        for inst in ("main", "s1"):
+            _write(os.path.join(self.out, "afl", "fuzz_parse", inst,
+                                "fuzzer_stats"), text)
+        # the libFuzzer pseudo-instance has no fuzzer_stats; fuzz_regex
+        # had no AFL++ instance at all
+        os.makedirs(os.path.join(self.out, "afl", "fuzz_parse", "libfuzzer"))
+        os.makedirs(os.path.join(self.out, "afl", "fuzz_regex"))
+
+    def test_afl_whatsup_of_each_target_with_instances(self):
+        finish.afl_summary(self.c)
+        with open(os.path.join(self.out, "afl-whatsup.txt")) as f:
+            text = f.read()
+        self.assertTrue(text.startswith("== fuzz_parse ==\n"), text)
+        self.assertNotIn("== fuzz_regex ==", text)
+        self.assertNotIn("tput", text)
+        s = report.whatsup_summaries(text)
+        self.assertEqual(list(s), ["fuzz_parse"])
+        # two instances of 51,234 execs and 2 saved crashes each
+        self.assertEqual(s["fuzz_parse"]["total_execs"], "102 thousands")
+        self.assertEqual(s["fuzz_parse"]["crashes_saved"], "4")
+        n = sum(int(s["fuzz_parse"][k].split()[0])
+                for k in ("fuzzers_alive", "dead_or_remote"))
+        self.assertEqual(n, 2)
+
+    def test_whatsup_summaries_several_targets(self):
+        s = report.whatsup_summaries(
+            "== a ==\nSummary stats\n=============\n\n"
+            "       Fuzzers alive : 1\n   Total execs : 5 millions\n"
+            "== b ==\nCycles without finds : 0/0\n")
+        self.assertEqual(s, {"a": {"fuzzers_alive": "1",
+                                   "total_execs": "5 millions"},
+                             "b": {"cycles_without_finds": "0/0"}})

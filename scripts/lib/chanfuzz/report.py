@@ -42,6 +42,8 @@ FILES = [
     ("coverage.png, execs.png", "coverage and executions over time (from "
      "stats.tsv)"),
     ("afl-plot/<target>/", "afl-plot of each target's first AFL++ instance"),
+    ("afl-whatsup.txt", "AFL++'s own summary of each target's instances "
+     "(afl-whatsup -s -d)"),
     ("stats.tsv", "the time series, one row per target every 5 s"),
     ("campaign.log", "status lines and events"),
     ("corpus/<target>/", "the merged, minimised corpus (libFuzzer -merge=1 "
@@ -61,6 +63,14 @@ FILES = [
 
 def _read_json(path):
     return store.read_json(path)
+
+
+def _read_text(path):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def _count_files(d, maxdepth=None):
@@ -91,26 +101,47 @@ def schedule(jobs, nt, budget):
 
 
 def lf_runs(out, t):
-    """(runs, runs ending in a crash, execs, cov plain, cov smart)."""
-    runs = crash_runs = execs = covp = covs = 0
+    """libFuzzer's run accounting of t (lf/<t>/runs.tsv: log, start, end,
+    exit, execs, cov, artifact): runs, runs ending in a crash, execs, and
+    per build ("plain", "smart"): runs, execs, seconds run, best cov."""
+    f = {"runs": 0, "crash_runs": 0, "execs": 0,
+         "plain": {"runs": 0, "execs": 0, "seconds": 0, "cov": 0},
+         "smart": {"runs": 0, "execs": 0, "seconds": 0, "cov": 0}}
     try:
-        with open(os.path.join(out, "lf", t, "runs.tsv")) as f:
-            for line in f:
+        with open(os.path.join(out, "lf", t, "runs.tsv")) as fh:
+            for line in fh:
                 c = line.rstrip("\n").split("\t")
                 if len(c) < 7:
                     continue
-                runs += 1
-                if c[6] != "-":
-                    crash_runs += 1
-                execs += int(c[4] or 0)
-                cov = int(c[5] or 0)
-                if c[0].endswith("-plain.log"):
-                    covp = max(covp, cov)
-                else:
-                    covs = max(covs, cov)
-    except (OSError, ValueError):
+                x = _num(c[4], int)
+                k = f["plain" if c[0].endswith("-plain.log") else "smart"]
+                f["runs"] += 1
+                f["crash_runs"] += c[6] != "-"
+                f["execs"] += x
+                k["runs"] += 1
+                k["execs"] += x
+                k["seconds"] += max(0, _num(c[2], int) - _num(c[1], int))
+                k["cov"] = max(k["cov"], _num(c[5], int))
+    except OSError:
         pass
-    return runs, crash_runs, execs, covp, covs
+    return f
+
+
+def whatsup_summaries(text):
+    """afl-whatsup.txt (finish.afl_summary: one "== TARGET ==" header,
+    then `afl-whatsup -s -d` of that target's AFL++ folder) as
+    {target: {field: value}}: the summary's "name : value" lines, keyed
+    by name in lower case with "_" for spaces."""
+    out, cur = {}, None
+    for line in text.splitlines():
+        m = re.match(r"^== (\S+) ==$", line)
+        if m:
+            cur = out.setdefault(m.group(1), {})
+            continue
+        m = re.match(r"^\s*([A-Za-z][A-Za-z ]*?)\s+:\s+(.*?)\s*$", line)
+        if m and cur is not None:
+            cur[m.group(1).lower().replace(" ", "_")] = m.group(2)
+    return out
 
 
 def _num(s, kind=float):
@@ -220,7 +251,7 @@ class Campaign:
 
     def target_figures(self, t):
         secs = (self.state.get("target_seconds") or {}).get(t, 0)
-        runs, cruns, lfx, covp, covs = lf_runs(self.out, t)
+        lf = lf_runs(self.out, t)
         insts = []
         for d in self.local_instances(t):
             s = afl_instance_stats(d)
@@ -242,9 +273,17 @@ class Campaign:
             "target": t, "fuzz_seconds": secs,
             "seeds": _count_files(os.path.join(self.out, "seeds", t), 1),
             "libfuzzer": {
-                "execs": lfx, "runs": runs, "runs_ending_in_crash": cruns,
-                "execs_per_sec": lfx // secs if secs > 0 else 0,
-                "cov_plain": covp, "cov_smart": covs,
+                "execs": lf["execs"], "runs": lf["runs"],
+                "runs_ending_in_crash": lf["crash_runs"],
+                "execs_per_sec": lf["execs"] // secs if secs > 0 else 0,
+                "cov_plain": lf["plain"]["cov"],
+                "cov_smart": lf["smart"]["cov"],
+                "by_build": {k: {
+                    "runs": lf[k]["runs"], "execs": lf[k]["execs"],
+                    "seconds": lf[k]["seconds"],
+                    "execs_per_sec": lf[k]["execs"] // lf[k]["seconds"]
+                    if lf[k]["seconds"] > 0 else 0}
+                    for k in ("plain", "smart")},
                 "corpus": _count_files(os.path.join(self.out, "lf", t,
                                                     "corpus"))},
             "aflpp": {
@@ -539,6 +578,9 @@ def build(out, triage_complete=True, now=None, cores=None):
                     "suppressed": suppressed, "known_listed": known_listed,
                     "verification": verification},
         "previous": previous,
+        "aflpp_summary": {t: v for t, v in whatsup_summaries(
+            _read_text(os.path.join(c.out, "afl-whatsup.txt"))).items()
+            if t in c.targets},
         "files": {
             "report_md": "report.md", "report_json": "report.json",
             "report_sarif": "report.sarif", "report_html": "report.html",
@@ -548,7 +590,8 @@ def build(out, triage_complete=True, now=None, cores=None):
             "log": "campaign.log", "state": "state.json",
             "corpus": "corpus/<target>/", "corpus_afl": "corpus-afl/<target>/",
             "triage": "triage.tsv", "preflight": "preflight.json",
-            "verification": "verify.json", "known": "known/<target>.txt"},
+            "verification": "verify.json", "known": "known/<target>.txt",
+            "afl_whatsup": "afl-whatsup.txt"},
     }
 
 
@@ -697,6 +740,49 @@ def seed_table(seeds):
             g["folder"], " (new)" if g["new"] else "", g["type"],
             g["count"], ", ".join(g["targets"]), "; ".join(ex)))
     return L
+
+
+def lf_build_rows(targets):
+    """The libFuzzer figures per build, plain and _smart, as (caption,
+    head, rows of text), for report.md and report.html."""
+    rows = []
+    for t in targets:
+        bb = t["libfuzzer"].get("by_build")
+        if not bb or not t["libfuzzer"]["runs"]:
+            continue
+        p, s = bb["plain"], bb["smart"]
+        rows.append([t["target"], str(p["runs"]), human(p["execs"]),
+                     human(p["execs_per_sec"]), str(s["runs"]),
+                     human(s["execs"]), human(s["execs_per_sec"])])
+    return ("libFuzzer by build (exec/s over each build's own run time):",
+            ["target", "plain runs", "plain execs", "exec/s", "_smart runs",
+             "_smart execs", "exec/s"], rows)
+
+
+WHATSUP = (("fuzzers_alive", "alive"), ("dead_or_remote", "dead or remote"),
+           ("total_run_time", "run time"), ("total_execs", "execs"),
+           ("cumulative_speed", "speed"), ("pending_items", "pending"),
+           ("crashes_saved", "crashes saved"))
+
+
+def whatsup_rows(summ):
+    """AFL++'s own summaries (afl-whatsup.txt) as (caption, head, rows)."""
+    return ("AFL++'s own summary of each target's instances (afl-whatsup -s "
+            "-d, afl-whatsup.txt):", ["target"] + [h for _, h in WHATSUP],
+            [[t] + [summ[t].get(k, "-") for k, _ in WHATSUP]
+             for t in sorted(summ)])
+
+
+def md_table(caption, head, rows, num=()):
+    """A Markdown table of text cells, after its caption; nothing when
+    there are no rows. num: the indexes of right-aligned columns."""
+    if not rows:
+        return []
+    return [caption + "\n", "| %s |" % " | ".join(head),
+            "|%s" % "".join(" ---: |" if i in num else " --- |"
+                            for i in range(len(head)))] + \
+        ["| %s |" % " | ".join(c.replace("|", "/") for c in r)
+         for r in rows] + [""]
 
 
 def markdown(rep):
@@ -851,8 +937,10 @@ def markdown(rep):
           "exec/s are averages over the time each target was fuzzed. "
           "libFuzzer cov counts the edges of its own build (the _smart build "
           "also counts its mutator); AFL++ bitmap and edges are over its "
-          "map.\n",
-          "![coverage over time](coverage.png)\n",
+          "map.\n"]
+    L += md_table(*lf_build_rows(rep["targets"]), num=range(1, 7))
+    L += md_table(*whatsup_rows(rep.get("aflpp_summary") or {}))
+    L += ["![coverage over time](coverage.png)\n",
           "![executions over time](execs.png)\n",
           "## Source coverage\n",
           "Merged corpora replayed on build/coverage/<target> (clang "

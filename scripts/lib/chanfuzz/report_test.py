@@ -106,6 +106,21 @@ def make_campaign(tmp):
         write(os.path.join(inst, "crashes",
                            "id:%06d,sig:06,src:000001,time:%d" % (n, n)),
               "c%d" % n)
+    # afl-whatsup -s -d of fuzz_interp_711 (finish.afl_summary); the
+    # section of a target not in this campaign is not reported
+    write(os.path.join(out, "afl-whatsup.txt"),
+          "== fuzz_interp_711 ==\n"
+          "/usr/bin/afl-whatsup status check tool for afl-fuzz by Michal "
+          "Zalewski\n\nSummary stats\n=============\n\n"
+          "       Fuzzers alive : 0\n"
+          "      Dead or remote : 1 (included in stats)\n"
+          "      Total run time : 2 minutes, 30 seconds\n"
+          "         Total execs : 1 millions\n"
+          "    Cumulative speed : 7000 execs/sec\n"
+          "       Pending items : 1 faves, 10 total\n"
+          "       Crashes saved : 4\n"
+          "Cycles without finds : 0\n  Time without finds : 0\n\n"
+          "== fuzz_other ==\n       Fuzzers alive : 3\n")
     write(os.path.join(out, "seeds", "fuzz_interp_711", "s1"), "seed")
     write(os.path.join(out, "corpus", "fuzz_interp_711", "m1"), "m")
     a = os.path.join(out, "afl", "fuzz_interp_711", "main", "crashes")
@@ -264,11 +279,29 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(t["libfuzzer"]["runs_ending_in_crash"], 1)
         self.assertEqual(t["libfuzzer"]["cov_plain"], 560)
         self.assertEqual(t["libfuzzer"]["cov_smart"], 590)
+        # per build, exec/s over the build's own run time
+        self.assertEqual(t["libfuzzer"]["by_build"]["plain"], {
+            "runs": 1, "execs": 900000, "seconds": 60,
+            "execs_per_sec": 15000})
+        self.assertEqual(t["libfuzzer"]["by_build"]["smart"], {
+            "runs": 2, "execs": 150000, "seconds": 89,
+            "execs_per_sec": 1685})
         # plot_data's last line is newer than fuzzer_stats
         self.assertEqual(t["aflpp"]["execs"], 1050000)
         self.assertEqual(t["aflpp"]["edges_found"], 620)
         self.assertEqual(t["aflpp"]["instances"][0]["crash_files"], 4)
         self.assertEqual(t["crash_files"], 5)
+
+    def test_afl_whatsup_summary(self):
+        s = self.rep["aflpp_summary"]
+        self.assertEqual(list(s), ["fuzz_interp_711"])
+        self.assertEqual(s["fuzz_interp_711"]["total_execs"], "1 millions")
+        md = report.markdown(self.rep)
+        self.assertIn("| fuzz_interp_711 | 0 | 1 (included in stats) | "
+                      "2 minutes, 30 seconds | 1 millions | 7000 execs/sec "
+                      "| 1 faves, 10 total | 4 |", md)
+        self.assertIn("| fuzz_interp_711 | 1 | 900k | 15k | 2 | "
+                      "150k | 1.7k |", md)
 
     def test_sarif_one_result_per_folder_with_fingerprint(self):
         sar = report.sarif(self.rep, REV)

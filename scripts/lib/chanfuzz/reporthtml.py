@@ -269,6 +269,12 @@ def _what_ran(rep, out):
              "libFuzzer cov counts the edges of its own build (the _smart "
              "build also counts its mutator); AFL++ bitmap and edges are "
              "over its map.</p>")
+    for (cap, head, rows), num in (
+            (report.lf_build_rows(rep["targets"]), range(1, 7)),
+            (report.whatsup_rows(rep.get("aflpp_summary") or {}), ())):
+        if rows:
+            H += ["<p>%s</p>" % esc(cap),
+                  table(head, [[esc(c) for c in r] for r in rows], num=num)]
     H += [plot(out, name, alt) for name, alt in PLOTS]
     return "\n".join(H)
 
