@@ -31,6 +31,11 @@ Sections (--only picks some, comma-separated):
   scaling  a campaign (scripts/campaign.sh) with 2 jobs against 1: each
            engine's exec/s in the 2-job campaign as a share of the same
            engine alone in a 1-job campaign, summed (2.0 = perfect).
+  engines  the default campaign (scripts/campaign.sh, every target,
+           BENCH_ENGINES_BUDGET, default 5m, also in --quick) against a
+           copy of the committed crash store: libFuzzer's executions as a
+           share of AFL++'s, and libFuzzer's plain and _smart builds'
+           executions and exec/s;
   filed    what the user reads: the defects of bench/bugs/zoo.tsv that
            the crash identity work added (supply, valgap, lexhex), each in
            BENCH_FILED_TRIALS (10) default campaigns of BENCH_FILED_BUDGET
@@ -46,7 +51,8 @@ Defaults (environment BENCH_TRIALS, BENCH_CAP, BENCH_TPUT; options win):
            (hours: the nightly machine);
   --quick: 2 trials, cap 20 s, defects cf291 and typeconf, configurations
            lf-bytes lf-smart afl-smart, CRC on, 2 s libFuzzer and 8 s
-           AFL++ windows (--afl-tput): < 5 minutes.
+           AFL++ windows (--afl-tput); the engines section's 5-minute
+           campaign: about 10 minutes in all.
 Configurations: lf-bytes lf-dict lf-smart afl afl-cmplog afl-smart.
 Defects: those of bench/bugs/zoo.tsv; targets: harness/targets.tsv.
 
@@ -106,7 +112,7 @@ ALL_CONFIGS = ("lf-bytes", "lf-dict", "lf-smart", "afl", "afl-cmplog",
 SECTIONS = (("check", benchrun.check), ("tput", benchrun.throughput),
             ("mutator", benchrun.mutator), ("ttb", benchttb.time_to_bug),
             ("regress", benchrun.regress), ("scaling", benchrun.scaling),
-            ("filed", benchrun.filed))
+            ("engines", benchrun.engines), ("filed", benchrun.filed))
 ALL_SECTIONS = tuple(name for name, _ in SECTIONS)
 BASE_CONFIG = "lf-bytes"
 VALUE_OPTIONS = ("--trials", "--cap", "--tput", "--afl-tput", "--bugs",
@@ -263,7 +269,7 @@ def settings_values(st, stamp, commit_start, commit_desc):
 
 
 def need_builds(st, zoo, tlist, mut, regress_ok):
-    """What the chosen sections run (scaling's campaigns build their own)."""
+    """What the chosen sections run (the campaigns of scaling and engines build their own)."""
     need = []
     if want(st, "tput"):
         need += ["build/bench/fuzz_noop", "build/bench/afl_noop"]
@@ -574,6 +580,6 @@ def register(sub):
     p = sub.add_parser(
         "bench", add_help=False,
         help="the benchmarks (scripts/bench.sh, make bench): bug zoo check, "
-        "throughput, mutator, time-to-bug, regress, scaling, filed")
+        "throughput, mutator, time-to-bug, regress, scaling, engines, filed")
     cli.takes_unknown(p)
     p.set_defaults(func=lambda args: bench_main(args.unknown))

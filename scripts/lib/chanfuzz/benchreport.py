@@ -24,7 +24,8 @@ import json
 import os
 import re
 
-from chanfuzz import benchcampaign, benchstats, store
+from chanfuzz import benchcampaign, benchrun, benchstats, store
+from chanfuzz.stats import human
 
 TPUT_FIELDS = ("engine", "target", "execs", "seconds", "exec_s",
                "ceiling_exec_s", "share", "note")
@@ -146,25 +147,49 @@ def figures(run, cell_rows):
                     (f, c), "yes" if f >= 99 and c >= 99 else "no"))
     else:
         out.append((fig, ">= 99%", "not measured", "n/a"))
-    rows = res.get("smart") or []
+    rows = [r for r in res.get("smart") or [] if num(r[4]) > 0]
+    fig = ("_smart exec/s as a share of its plain twin replaying the same "
+           "inputs (the corpus the _smart run grew; every target)")
     if rows:
-        low = min(rows, key=lambda r: num(r[3]))  # the first of the lowest
-        replays = [num(r[5]) for r in rows if num(r[4]) > 0]
-        out.append((
-            "_smart exec/s as a share of the plain twin, both from the seeds "
-            "for the same time (every target)", ">= 80%",
-            "%s (lowest %s); against the plain twin replaying the _smart "
-            "corpus: lowest %s" % (
-                ", ".join("%s %s" % (r[0], _pct(num(r[3]))) for r in rows),
-                low[0], _pct(min(replays)) if replays else "n/a"),
-            "yes" if num(low[3]) >= 0.8 else "no"))
+        low = min(rows, key=lambda r: num(r[5]))  # the first of the lowest
+        seeds = res.get("smart") or []
+        out.append((fig, ">= 80%", "%s (lowest %s); both fuzzing from the "
+                    "seeds, for information: %s" % (
+                        ", ".join("%s %s" % (r[0], _pct(num(r[5])))
+                                  for r in rows), low[0],
+                        ", ".join("%s %s" % (r[0], _pct(num(r[3])))
+                                  for r in seeds)),
+                    "yes" if num(low[5]) >= 0.8 else "no"))
     else:
-        out.append(("_smart exec/s as a share of the plain twin (every "
-                    "target)", ">= 80%", "not measured", "n/a"))
+        out.append((fig, ">= 80%", "not measured", "n/a"))
     out.append(_deepest(st, cell_rows))
     out.append(_scaling_figure(res.get("scaling") or ""))
+    out.append(_engines_figure(res.get("engines") or ""))
     out.append(_filed_figure(res))
     return out
+
+
+def engines_values(s):
+    """The engines section's text as a dict of ENGINES_FIELDS, or None."""
+    if not s.startswith("ok"):
+        return None
+    return dict(zip(benchrun.ENGINES_FIELDS,
+                    (num(x) for x in tsv_split(s)[1:])))
+
+
+def _engines_figure(s):
+    fig = ("libFuzzer executions as a share of AFL++'s in the default "
+           "campaign")
+    e = engines_values(s)
+    if e is None:
+        return (fig, ">= 30%", "not available (%s)" % _why(s) if s else
+                "not measured", "n/a")
+    r = e["libfuzzer_execs"] / e["aflpp_execs"] if e["aflpp_execs"] else 0
+    return (fig + " (%d s)" % e["budget_s"], ">= 30%",
+            "%s (libFuzzer %s, AFL++ %s)" % (
+                _pct(r), human(e["libfuzzer_execs"]),
+                human(e["aflpp_execs"])),
+            "yes" if r >= 0.3 else "no")
 
 
 def _deepest(st, cell_rows):
@@ -281,6 +306,7 @@ def markdown(run, cell_rows=None, figs=None):
     L += _md_check(res)
     L += _md_regress(res.get("regress") or "")
     L += _md_scaling(res.get("scaling") or "", st.get("scale_budget", 60))
+    L += _md_engines(res.get("engines") or "")
     L += ["## Filed as its own signature", ""]
     filed = res.get("filed") or ""
     if filed.startswith("ok"):
@@ -472,6 +498,37 @@ def _md_scaling(s, budget):
     return L + [""]
 
 
+def _md_engines(s):
+    L = ["## Engines in the default campaign", ""]
+    e = engines_values(s)
+    if e is None:
+        L.append("Not available: %s." % _why(s) if s else
+                 "Not measured in this run.")
+        return L + [""]
+
+    def rate(x, t):
+        return human(int(x // t)) if t > 0 else "-"
+    L += ["`scripts/campaign.sh --budget %ds` (every target, the default "
+          "split; the" % e["budget_s"],
+          "committed crash store copied, its known root causes suppressed), "
+          "%d s of" % e["fuzz_seconds"],
+          "fuzzing; from its report.json:", "",
+          "| engine | executions | exec/s over its own run time |",
+          "| --- | ---: | ---: |",
+          "| AFL++ | %s | - |" % human(e["aflpp_execs"]),
+          "| libFuzzer | %s | - |" % human(e["libfuzzer_execs"]),
+          "| libFuzzer, plain builds | %s | %s |" % (
+              human(e["plain_execs"]), rate(e["plain_execs"],
+                                            e["plain_seconds"])),
+          "| libFuzzer, _smart builds | %s | %s |" % (
+              human(e["smart_execs"]), rate(e["smart_execs"],
+                                            e["smart_seconds"])),
+          "", "libFuzzer / AFL++ executions: **%s**." % _pct(
+              e["libfuzzer_execs"] / e["aflpp_execs"]
+              if e["aflpp_execs"] else 0)]
+    return L + [""]
+
+
 # ---- JSON ------------------------------------------------------------------
 def _na(s):
     """{available: false, note} of a section's 'na\\t<why>' ('' = not
@@ -517,6 +574,8 @@ def report_json(run, cell_rows=None, figs=None):
         scaling = _na(scaling)
     filed = res.get("filed") or ""
     filed = res.get("filed_json") if filed.startswith("ok") else _na(filed)
+    eng = res.get("engines") or ""
+    eng = engines_values(eng) if eng.startswith("ok") else _na(eng)
     return {
         "date": m["day"], "stamp": m["stamp"], "mode": m["mode"],
         "commit": m["commit"], "duration_s": m["duration"],
@@ -543,6 +602,7 @@ def report_json(run, cell_rows=None, figs=None):
         "bug_zoo_check": rows_json(res.get("check") or [], CHECK_FIELDS),
         "regress": regress,
         "scaling": scaling,
+        "engines": eng,
         "filed": filed,
     }
 

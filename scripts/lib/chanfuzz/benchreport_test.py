@@ -47,7 +47,7 @@ class GoldenTest(unittest.TestCase):
                 "2026-12-01.json", "2026-12-01.md"])  # no temporary left
             with open(md) as f:
                 self.assertEqual(f.read(), golden("report.md"))
-        self.assertEqual(len(figs), 9)
+        self.assertEqual(len(figs), 10)
         self.assertEqual(br.summary_lines(figs)[0],
                          "  no   fuzz_interp_716 exec/s under libFuzzer + "
                          "ASan, share of the do-nothing target: 6.6%")
@@ -62,7 +62,7 @@ class EmptyRunTest(unittest.TestCase):
         md = br.markdown(self.run)
         self.assertNotIn("## Throughput", md)
         self.assertNotIn("## Time to bug", md)
-        self.assertEqual(md.count("Not measured in this run."), 3)
+        self.assertEqual(md.count("Not measured in this run."), 4)
         self.assertTrue(md.endswith("execs; 0 trials found their defect).\n"))
         for f in br.figures(self.run, []):
             self.assertEqual((f[2], f[3]), ("not measured", "n/a"), f[0])
@@ -70,7 +70,7 @@ class EmptyRunTest(unittest.TestCase):
     def test_json_of_nothing(self):
         js = br.report_json(self.run)
         self.assertIsNone(js["mutator"])
-        for k in ("regress", "scaling", "filed"):
+        for k in ("regress", "scaling", "engines", "filed"):
             self.assertEqual(js[k], {"available": False,
                                      "note": "not measured"})
         self.assertEqual(js["time_to_bug"], {"cells": [], "trials": []})
@@ -85,6 +85,38 @@ class EmptyRunTest(unittest.TestCase):
         self.assertEqual(js["scaling"]["note"], "skipped in quick mode")
         fig = [f for f in br.figures(self.run, []) if "2 jobs" in f[0]][0]
         self.assertEqual(fig[2], "not available (skipped in quick mode)")
+
+
+class EnginesTest(unittest.TestCase):
+    def test_figures_from_a_campaign_report(self):
+        rep = {"totals": {"libfuzzer_execs": 3000, "aflpp_execs": 9000},
+               "campaign": {"fuzz_seconds": 290},
+               "targets": [
+                   {"libfuzzer": {"by_build": {
+                       "plain": {"execs": 2000, "seconds": 10},
+                       "smart": {"execs": 500, "seconds": 10}}}},
+                   {"libfuzzer": {"by_build": {
+                       "plain": {"execs": 400, "seconds": 4},
+                       "smart": {"execs": 100, "seconds": 5}}}},
+                   {"libfuzzer": {}}]}
+        from chanfuzz import benchrun
+        s = benchrun.engines_figures(rep, 300)
+        self.assertEqual(s, "ok\t300\t290\t3000\t9000\t2400\t14\t600\t15")
+        e = br.engines_values(s)
+        self.assertEqual(e["smart_execs"], 600)
+        f = br._engines_figure(s)
+        self.assertEqual((f[1], f[3]), (">= 30%", "yes"))
+        self.assertIn("33%", f[2])
+        self.assertEqual(benchrun.engines_figures({}, 300)[:5], "fail ")
+
+    def test_below_the_figure(self):
+        f = br._engines_figure("ok\t300\t290\t2000\t9000\t0\t0\t0\t0")
+        self.assertEqual(f[3], "no")
+
+    def test_golden_section(self):
+        md = br.markdown(fixture())
+        self.assertIn("| libFuzzer, plain builds | 9.1M | 15k |", md)
+        self.assertIn("libFuzzer / AFL++ executions: **136%**.", md)
 
 
 class FigureTest(unittest.TestCase):

@@ -1,6 +1,6 @@
 """The measurements of the benchmark's sections (bench.py runs them, in
 this order, each once): check, tput, mutator, ttb, regress, scaling,
-filed (docs/BENCH.md; `scripts/chanfuzz bench --help` says what each
+engines, filed (docs/BENCH.md; `scripts/chanfuzz bench --help` says what each
 measures). Each section function takes the run (bench.Run: settings, work
 folder, seeds, zoo, targets) and returns its results as a dict, which
 bench.py saves as the section's state (benchreport.py reads them); the
@@ -13,11 +13,12 @@ ratio: three decimals), which the report reads."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
 
-from chanfuzz import benchzoo
+from chanfuzz import benchzoo, options, paths
 from chanfuzz.stats import parse_fuzzer_stats as afl_stats
 
 # The AFL++ builds are guard builds (no sanitizer): afl-fuzz refuses an
@@ -400,6 +401,69 @@ def scaling(run):
         if isinstance(x, str):
             return {"scaling": "na\t" + x[len("fail "):]}
     return {"scaling": scaling_figures(*runs)}
+
+
+# The fields of the engines section's text (after "ok"), in order.
+ENGINES_FIELDS = ("budget_s", "fuzz_seconds", "libfuzzer_execs",
+                  "aflpp_execs", "plain_execs", "plain_seconds",
+                  "smart_execs", "smart_seconds")
+
+
+def engines_figures(rep, budget_s):
+    """The engines section's text from a campaign's report.json (REP):
+    ok, then ENGINES_FIELDS; 'fail <why>' when it has no executions."""
+    try:
+        tot, camp = rep.get("totals") or {}, rep.get("campaign") or {}
+        lfx = int(tot.get("libfuzzer_execs") or 0)
+        ax = int(tot.get("aflpp_execs") or 0)
+        by = {k: [0, 0] for k in ("plain", "smart")}
+        for t in rep.get("targets") or []:
+            bb = (t.get("libfuzzer") or {}).get("by_build") or {}
+            for k in by:
+                by[k][0] += int((bb.get(k) or {}).get("execs") or 0)
+                by[k][1] += int((bb.get(k) or {}).get("seconds") or 0)
+        secs = int(camp.get("fuzz_seconds") or 0)
+    except (AttributeError, TypeError, ValueError):
+        return "fail report.json is not a campaign report"
+    if lfx + ax == 0 or secs == 0:
+        return "fail no executions or fuzzing time in report.json"
+    return "ok\t" + "\t".join(str(x) for x in (
+        budget_s, secs, lfx, ax, by["plain"][0], by["plain"][1],
+        by["smart"][0], by["smart"][1]))
+
+
+def engines(run):
+    """The default campaign as `make fuzz` runs it (every target, --jobs
+    the cores, BENCH_ENGINES_BUDGET, default 5m), against a copy of the
+    committed crash store (its known root causes suppressed, as for a
+    user; nothing written to crashes/): libFuzzer's executions against
+    AFL++'s, and libFuzzer's per build. In --quick too: the figure is
+    about the default campaign, so it runs the default budget."""
+    b = os.environ.get("BENCH_ENGINES_BUDGET") or "5m"
+    secs = options.parse_duration(b)
+    if secs is None:
+        return {"engines": "na\tBENCH_ENGINES_BUDGET=%s is not a duration"
+                % b}
+    o = os.path.join(run.work, "campaign-default")
+    crashes = os.path.join(run.work, "engines-crashes")
+    for d in (o, crashes):  # a resumed run's half-done campaign
+        shutil.rmtree(d, ignore_errors=True)
+    shutil.copytree(paths.root_path("crashes"), crashes)
+    run.note("engines: the default campaign, --budget %s (every target)" % b)
+    cmd = ["timeout", str(secs * 3 + 900), "scripts/campaign.sh",
+           "--budget", b, "--out", o, "--crashes", crashes]
+    if run_to(cmd, o + ".log") != 0:
+        return {"engines": "na\tscripts/campaign.sh --budget %s failed "
+                "(see %s.log)" % (b, run.shown(o))}
+    try:
+        with open(os.path.join(o, "report.json")) as f:
+            rep = json.load(f)
+    except (OSError, ValueError):
+        rep = {}
+    r = engines_figures(rep, secs)
+    if r.startswith("fail "):
+        return {"engines": "na\t%s (%s)" % (r[len("fail "):], run.shown(o))}
+    return {"engines": r}
 
 
 def filed(run):
