@@ -269,7 +269,8 @@ def settings_values(st, stamp, commit_start, commit_desc):
 
 
 def need_builds(st, zoo, tlist, mut, regress_ok):
-    """What the chosen sections run (the campaigns of scaling and engines build their own)."""
+    """What the chosen sections run (the campaigns of scaling and engines
+    build their own)."""
     need = []
     if want(st, "tput"):
         need += ["build/bench/fuzz_noop", "build/bench/afl_noop"]
