@@ -42,13 +42,13 @@ struct alloc_case {
 
 static const struct alloc_case alloc_cases[] = {
 	{ __LINE__, 64, 1, 1, 1 },
-	{ __LINE__, 64, 48, 1, 1 },  /* 48 + 16 redzone = 64 */
-	{ __LINE__, 64, 49, 1, 0 },  /* 49 + 16 rounds to 80 */
-	{ __LINE__, 64, 0, 1, 0 },   /* nothing asked */
-	{ __LINE__, 64, 1, 0, 0 },   /* nothing asked */
+	{ __LINE__, 64, 48, 1, 1 },               /* 48 + 16 redzone = 64 */
+	{ __LINE__, 64, 49, 1, 0 },               /* 49 + 16 rounds to 80 */
+	{ __LINE__, 64, 0, 1, 0 },                /* nothing asked */
+	{ __LINE__, 64, 1, 0, 0 },                /* nothing asked */
 	{ __LINE__, 64, 2, SIZE_MAX / 2 + 1, 0 }, /* n*size overflows */
 	{ __LINE__, 4096, 1000, 4, 1 },
-	{ __LINE__, 4096, 1020, 4, 1 },  /* 4080 + 16 = 4096 */
+	{ __LINE__, 4096, 1020, 4, 1 }, /* 4080 + 16 = 4096 */
 	{ __LINE__, 4096, 1021, 4, 0 },
 };
 
@@ -74,10 +74,10 @@ test_alloc(void)
 			for (size_t k = 0; k < c->n * c->size; k++)
 				zero &= p[k] == 0;
 			CF_EXPECT(zero, "line %d: zeroed", c->line);
-			CF_EXPECT(cf_arena_owns(a, p), "line %d: owns",
-			    c->line);
-			CF_EXPECT(cf_arena_used(a) ==
-			        cf_arena_need(c->n, c->size),
+			CF_EXPECT(
+			    cf_arena_owns(a, p), "line %d: owns", c->line);
+			CF_EXPECT(
+			    cf_arena_used(a) == cf_arena_need(c->n, c->size),
 			    "line %d: used %zu", c->line, cf_arena_used(a));
 		} else {
 			CF_EXPECT_EQ(cf_arena_used(a), 0, "nothing used");
@@ -134,8 +134,8 @@ test_exhaust_release(void)
 	CF_EXPECT(!cf_arena_owns(a, NULL), "NULL is not owned");
 	/* A release to a mark past the top changes nothing. */
 	cf_arena_release(a, cf_arena_used(a) + 64);
-	CF_EXPECT_EQ(cf_arena_used(a), cf_arena_need(1, 64) +
-	        cf_arena_need(1, 40),
+	CF_EXPECT_EQ(cf_arena_used(a),
+	    cf_arena_need(1, 64) + cf_arena_need(1, 40),
 	    "release past the top");
 #ifdef HAVE_ASAN
 	CF_EXPECT(__asan_address_is_poisoned(r + 40),
@@ -145,8 +145,7 @@ test_exhaust_release(void)
 	CF_EXPECT(!__asan_address_is_poisoned(r + 39),
 	    "the last byte of an allocation is not");
 	cf_arena_release(a, mark);
-	CF_EXPECT(__asan_address_is_poisoned(r),
-	    "released memory is poisoned");
+	CF_EXPECT(__asan_address_is_poisoned(r), "released memory is poisoned");
 	printf("arena: redzones checked under AddressSanitizer\n");
 #endif
 	cf_arena_free(a);
@@ -174,18 +173,19 @@ same_regex(cf_arena *a, const uint8_t *pat, size_t len, unsigned flags,
 			int mx = -1, my = -1;
 			cf_re_span sx, sy;
 			uint64_t tx = 0, ty = 0;
-			int ex = cf_re_exec(x, subj[k], nsubj[k], &mx, &sx, &tx);
+			int ex =
+			    cf_re_exec(x, subj[k], nsubj[k], &mx, &sx, &tx);
 			int ey = cf_re_exec_in(
 			    y, a, subj[k], nsubj[k], &my, &sy, &ty);
 
 			CF_EXPECT(ex == ey && mx == my && tx == ty &&
-			        (!mx || (sx.start == sy.start &&
-			                    sx.end == sy.end)),
+			        (!mx ||
+			            (sx.start == sy.start && sx.end == sy.end)),
 			    "%s: subject %zu: %s/%s matched %d/%d steps %llu/%llu",
 			    where, k, cf_err_name(ex), cf_err_name(ey), mx, my,
 			    (unsigned long long)tx, (unsigned long long)ty);
-			CF_EXPECT_EQ(
-			    cf_arena_used(a), used, "exec released its scratch");
+			CF_EXPECT_EQ(cf_arena_used(a), used,
+			    "exec released its scratch");
 		}
 	}
 	cf_re_free(x);
@@ -199,9 +199,9 @@ static const char *const patterns[] = { "", "a", "abc", "a*b+c?",
 static void
 test_regex_table(void)
 {
-	static const uint8_t s0[] = "", s1[] = "xxfoobarbazyy",
-			     s2[] = "ab_9x", s3[] = "12345",
-			     s4[] = "C:\\evil.exe", s5[] = "abbaccc";
+	static const uint8_t s0[] = "", s1[] = "xxfoobarbazyy", s2[] = "ab_9x",
+	                     s3[] = "12345", s4[] = "C:\\evil.exe",
+	                     s5[] = "abbaccc";
 	const uint8_t *subj[] = { s0, s1, s2, s3, s4, s5 };
 	const size_t nsubj[] = { 0, sizeof(s1) - 1, sizeof(s2) - 1,
 		sizeof(s3) - 1, sizeof(s4) - 1, sizeof(s5) - 1 };
@@ -216,8 +216,8 @@ test_regex_table(void)
 	for (int mode = 0; mode < 3; mode++) {
 		/* 0: no arena; 1: an arena for everything; 2: one far too
 		 * small, so that everything falls back to the heap. */
-		cf_arena *a = mode == 0 ? NULL
-		                        : cf_arena_new(mode == 1 ? big : 64);
+		cf_arena *a =
+		    mode == 0 ? NULL : cf_arena_new(mode == 1 ? big : 64);
 		char where[96];
 
 		CF_EXPECT(mode == 0 || a != NULL, "arena for mode %d", mode);
@@ -249,7 +249,8 @@ read_all(const char *path, size_t *n)
 	if (f == NULL)
 		return NULL;
 	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)len)) != NULL &&
+	    fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = cf_mem_alloc((size_t)len)) != NULL &&
 	    fread(buf, 1, (size_t)len, f) == (size_t)len)
 		*n = (size_t)len;
 	fclose(f);
@@ -277,7 +278,7 @@ check_seed(const char *path)
 			flen = total;
 	}
 	if (cf_chan_parse(data, flen, &ch, NULL) != CF_OK) {
-		free(data);
+		cf_mem_free(data);
 		return 0;
 	}
 	for (uint32_t i = 0; i < ch->nstrings; i++) {
@@ -301,8 +302,8 @@ check_seed(const char *path)
 			if (c->op != CF_OP_REGEX || c->str >= ch->nstrings)
 				continue;
 			pat = &ch->strings[c->str];
-			if (cf_re_compile(pat->data, pat->len, CF_RE_DOT_NL, &re,
-			        NULL) == CF_OK &&
+			if (cf_re_compile(pat->data, pat->len, CF_RE_DOT_NL,
+			        &re, NULL) == CF_OK &&
 			    cf_re_example(re, ex, sizeof(ex), &nex) != CF_OK)
 				nex = 0;
 			cf_re_free(re);
@@ -323,7 +324,7 @@ check_seed(const char *path)
 	}
 	cf_arena_free(a);
 	cf_chan_free(ch);
-	free(data);
+	cf_mem_free(data);
 	return crit;
 }
 
@@ -344,7 +345,8 @@ main(int argc, char **argv)
 		while (d && (e = readdir(d)) != NULL) {
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
+			snprintf(
+			    path, sizeof(path), "%s/%s", argv[i], e->d_name);
 			crit += check_seed(path);
 			seeds++;
 		}

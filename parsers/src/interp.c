@@ -56,7 +56,8 @@ program_arena(cf_program *p, int before)
 				need = cf_re_compile_scratch(
 				    ch->strings[in->crit[k].str].len);
 			else if (!before && p->re != NULL)
-				need = cf_re_exec_scratch(p->re[p->first[i] + k]);
+				need =
+				    cf_re_exec_scratch(p->re[p->first[i] + k]);
 			else
 				need = 0;
 			if (need > cap)

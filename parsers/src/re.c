@@ -994,8 +994,8 @@ cf_re_compile_scratch(size_t len)
 		return 0;
 	return cf_arena_need(nodes, sizeof(struct re_node)) +
 	    cf_arena_need(nodes, sizeof(uint32_t)) +
-	    cf_arena_need((size_t)CF_RE_MAX_DEPTH + 1,
-	        sizeof(struct re_group)) +
+	    cf_arena_need(
+	        (size_t)CF_RE_MAX_DEPTH + 1, sizeof(struct re_group)) +
 	    (len > 0 ? cf_arena_need(len, sizeof(struct re_class)) : 0) +
 	    cf_arena_need(nodes + 1, sizeof(struct re_frame));
 }
