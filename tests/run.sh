@@ -50,6 +50,7 @@ for src in tests/test_*.c; do
 	case $name in
 	test_re_conformance) suite "$name" "$t" tests/data/regex-conformance ;;
 	test_synth | test_mutator) suite "$name" "$t" build/corpus ;;
+	test_arena) suite "$name" "$t" corpus/fuzz_interp_711 corpus/fuzz_interp_716 corpus/fuzz_differential ;;
 	*) suite "$name" "$t" ;;
 	esac
 done

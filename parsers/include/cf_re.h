@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "cf_error.h"
+#include "cf_mem.h"
 
 #define CF_RE_ICASE 1u  /* ASCII case folding */
 #define CF_RE_DOT_NL 2u /* '.' also matches '\n' (POSIX); off = RE2 */
@@ -49,6 +50,16 @@ typedef struct cf_re_span {
 int cf_re_compile(
     const uint8_t *pat, size_t len, unsigned flags, cf_re **out, cf_diag *d);
 
+/* cf_re_compile with its temporaries (parse tree, stacks) taken from the
+ * caller's arena a and released before it returns; from the heap when a
+ * is NULL or has no room left, so the result never depends on a. The
+ * compiled program itself is on the heap (cf_re_free). Room one call
+ * takes for a pattern of len bytes: cf_re_compile_scratch(len), 0 when
+ * len is over CF_RE_MAX_PATTERN. */
+int cf_re_compile_in(const uint8_t *pat, size_t len, unsigned flags,
+    cf_arena *a, cf_re **out, cf_diag *d);
+size_t cf_re_compile_scratch(size_t len);
+
 /* Unanchored search of s[0..n). *matched is 1 or 0; span (optional) gets the
  * overall match; steps (optional) gets the number of thread steps taken,
  * which never exceeds cf_re_step_bound(re, n). Errors: CF_E_RE_SUBJECT,
@@ -60,6 +71,15 @@ int cf_re_compile(
  * Hence at most 2 * ninst steps per position, over n + 1 positions. */
 int cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
     cf_re_span *span, uint64_t *steps);
+
+/* cf_re_exec with its scratch memory (one zeroed block per call) taken
+ * from the caller's arena a and released before it returns; from the heap
+ * when a is NULL or has no room left, so the result never depends on a.
+ * cf_re_exec_scratch(re) is the arena room (cf_arena_need) one call takes,
+ * 0 for a NULL or invalid program. */
+int cf_re_exec_in(const cf_re *re, cf_arena *a, const uint8_t *s, size_t n,
+    int *matched, cf_re_span *span, uint64_t *steps);
+size_t cf_re_exec_scratch(const cf_re *re);
 
 /* Number of instructions in the compiled program. */
 size_t cf_re_ninst(const cf_re *re);

@@ -30,7 +30,45 @@ struct cf_program {
 	uint32_t *first;  /* per instance: index of its first criterion in re */
 	uint32_t lo, hi;  /* instances evaluated: [lo, hi); all but in a view */
 	const cf_eval_obs *obs; /* NULL but in a view (run_event_obs) */
+	/* scratch of the regex matcher, sized for the largest program; NULL
+	 * when there is none (or no memory: the matcher then uses the heap) */
+	cf_arena *arena;
 };
+
+/* One arena for p's regexes: every compile and every match releases what
+ * it took, so the largest one's scratch is all it ever needs. Sized first
+ * for compiling the longest pattern (before), then, if matching the
+ * largest program needs more, made again (after). No arena (no memory):
+ * the regex code uses the heap, with the same results. */
+static void
+program_arena(cf_program *p, int before)
+{
+	const cf_chan *ch = p->ch;
+	size_t cap = 0, need;
+
+	for (uint32_t i = 0; i < ch->ninstances; i++) {
+		const cf_instance *in = &ch->instances[i];
+		for (uint16_t k = 0; k < in->ncrit; k++) {
+			/* Only sizes: a string index out of range (which
+			 * the parser refuses) is not read here. */
+			if (before && in->crit[k].op == CF_OP_REGEX &&
+			    in->crit[k].str < ch->nstrings)
+				need = cf_re_compile_scratch(
+				    ch->strings[in->crit[k].str].len);
+			else if (!before && p->re != NULL)
+				need =
+				    cf_re_exec_scratch(p->re[p->first[i] + k]);
+			else
+				need = 0;
+			if (need > cap)
+				cap = need;
+		}
+	}
+	if (cap == 0 || (p->arena != NULL && cap <= cf_arena_cap(p->arena)))
+		return;
+	cf_arena_free(p->arena);
+	p->arena = cf_arena_new(cap);
+}
 
 void
 cf_interp_free(cf_program *p)
@@ -42,6 +80,7 @@ cf_interp_free(cf_program *p)
 			for (uint16_t k = 0; k < p->ch->instances[i].ncrit; k++)
 				cf_re_free(p->re[p->first[i] + k]);
 	}
+	cf_arena_free(p->arena);
 	cf_mem_free(p->re);
 	cf_mem_free(p->first);
 	cf_mem_free(p->enabled);
@@ -119,6 +158,7 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 		rc = cf_diag_set(d, CF_E_NOMEM, 0, "out of memory");
 		goto fail;
 	}
+	program_arena(p, 1);
 	total = 0;
 	for (uint32_t i = 0; i < ch->ninstances; i++) {
 		const cf_instance *in = &ch->instances[i];
@@ -146,10 +186,10 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 				continue;
 			/* The parser guarantees str < nstrings for REGEX. */
 			pat = &ch->strings[c->str];
-			rc = cf_re_compile(pat->data, pat->len,
+			rc = cf_re_compile_in(pat->data, pat->len,
 			    CF_RE_DOT_NL |
 			        ((c->mods & CF_MOD_ICASE) ? CF_RE_ICASE : 0),
-			    &p->re[p->first[i] + k], NULL);
+			    p->arena, &p->re[p->first[i] + k], NULL);
 			if (rc == CF_E_NOMEM) {
 				cf_diag_set(d, rc, 0, "out of memory");
 				goto fail;
@@ -162,6 +202,7 @@ cf_interp_compile(const cf_chan *ch, const cf_build *b, cf_program **out,
 		p->enabled[i] = (uint8_t)ok;
 		s.enabled += (uint32_t)ok;
 	}
+	program_arena(p, 0);
 done:
 	if (st)
 		*st = s;
@@ -337,7 +378,8 @@ static int
 op_regex(struct eval_ctx *e, const cf_re *re, const cf_value *v, int *r)
 {
 	uint64_t steps = 0;
-	int rc = cf_re_exec(re, v->v.s, v->len, r, NULL, &steps);
+	int rc =
+	    cf_re_exec_in(re, e->p->arena, v->v.s, v->len, r, NULL, &steps);
 
 	e->st->re_steps += steps;
 	if (rc == CF_E_RE_SUBJECT) {

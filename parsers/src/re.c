@@ -968,15 +968,54 @@ re_check_program(const cf_re *re)
 	return CF_OK;
 }
 
+/* The compiler's temporaries: from the arena when it has room, else from
+ * the heap (zeroed either way); re_tmp_free frees only the latter. */
+static void *
+re_tmp(cf_arena *a, size_t n, size_t size)
+{
+	void *t = cf_arena_calloc(a, n, size);
+
+	return t != NULL ? t : cf_mem_calloc(n, size);
+}
+
+static void
+re_tmp_free(cf_arena *a, void *t)
+{
+	if (!cf_arena_owns(a, t))
+		cf_mem_free(t);
+}
+
+size_t
+cf_re_compile_scratch(size_t len)
+{
+	size_t nodes = 2 * len + 2;
+
+	if (len > CF_RE_MAX_PATTERN)
+		return 0;
+	return cf_arena_need(nodes, sizeof(struct re_node)) +
+	    cf_arena_need(nodes, sizeof(uint32_t)) +
+	    cf_arena_need(
+	        (size_t)CF_RE_MAX_DEPTH + 1, sizeof(struct re_group)) +
+	    (len > 0 ? cf_arena_need(len, sizeof(struct re_class)) : 0) +
+	    cf_arena_need(nodes + 1, sizeof(struct re_frame));
+}
+
 int
 cf_re_compile(
     const uint8_t *pat, size_t len, unsigned flags, cf_re **out, cf_diag *d)
+{
+	return cf_re_compile_in(pat, len, flags, NULL, out, d);
+}
+
+int
+cf_re_compile_in(const uint8_t *pat, size_t len, unsigned flags, cf_arena *a,
+    cf_re **out, cf_diag *d)
 {
 	struct re_parser p;
 	struct re_emitter e;
 	cf_re *re = NULL;
 	uint32_t root = 0, total;
-	size_t k;
+	size_t k, mark = cf_arena_mark(a);
 	int err;
 
 	memset(&p, 0, sizeof(p));
@@ -1001,12 +1040,11 @@ cf_re_compile(
 	p.capnodes = 2 * len + 2;
 	p.capcls = len;
 	err = CF_E_NOMEM;
-	p.nodes = cf_mem_calloc(p.capnodes, sizeof(*p.nodes));
-	p.opnd = cf_mem_calloc(p.capnodes, sizeof(*p.opnd));
-	p.groups =
-	    cf_mem_calloc((size_t)CF_RE_MAX_DEPTH + 1, sizeof(*p.groups));
+	p.nodes = re_tmp(a, p.capnodes, sizeof(*p.nodes));
+	p.opnd = re_tmp(a, p.capnodes, sizeof(*p.opnd));
+	p.groups = re_tmp(a, (size_t)CF_RE_MAX_DEPTH + 1, sizeof(*p.groups));
 	if (len > 0)
-		p.cls = cf_mem_calloc(p.capcls, sizeof(*p.cls));
+		p.cls = re_tmp(a, p.capcls, sizeof(*p.cls));
 	if (p.nodes == NULL || p.opnd == NULL || p.groups == NULL ||
 	    (len > 0 && p.cls == NULL)) {
 		cf_diag_set(d, err, 0, "out of memory");
@@ -1052,7 +1090,7 @@ cf_re_compile(
 
 	/* Tree depth never exceeds the node count. */
 	e.capf = p.nnodes + 1;
-	if ((e.f = cf_mem_calloc(e.capf, sizeof(*e.f))) == NULL) {
+	if ((e.f = re_tmp(a, e.capf, sizeof(*e.f))) == NULL) {
 		cf_diag_set(d, err, 0, "out of memory");
 		goto done;
 	}
@@ -1075,11 +1113,12 @@ cf_re_compile(
 
 done:
 	cf_re_free(re);
-	cf_mem_free(e.f);
-	cf_mem_free(p.nodes);
-	cf_mem_free(p.opnd);
-	cf_mem_free(p.groups);
-	cf_mem_free(p.cls);
+	re_tmp_free(a, e.f);
+	re_tmp_free(a, p.nodes);
+	re_tmp_free(a, p.opnd);
+	re_tmp_free(a, p.groups);
+	re_tmp_free(a, p.cls);
+	cf_arena_release(a, mark);
 	return err;
 }
 
@@ -1304,14 +1343,37 @@ re_run(struct re_vm *vm, int *matched, cf_re_span *best)
 	return CF_OK;
 }
 
+/* Bytes of the one zeroed block cf_re_exec uses for ni instructions. */
+static size_t
+re_block_size(size_t ni)
+{
+	return 2 * ni * sizeof(struct re_thread) +
+	    (2 * ni + 1 + 4 * ni) * sizeof(uint32_t);
+}
+
+size_t
+cf_re_exec_scratch(const cf_re *re)
+{
+	if (re == NULL || re->ninst == 0 || re->ninst > CF_RE_MAX_INSTS)
+		return 0;
+	return cf_arena_need(1, re_block_size(re->ninst));
+}
+
 int
 cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
     cf_re_span *span, uint64_t *steps)
 {
+	return cf_re_exec_in(re, NULL, s, n, matched, span, steps);
+}
+
+int
+cf_re_exec_in(const cf_re *re, cf_arena *a, const uint8_t *s, size_t n,
+    int *matched, cf_re_span *span, uint64_t *steps)
+{
 	struct re_vm vm;
 	cf_re_span best = { 0, 0 };
-	void *block = NULL;
-	size_t ni;
+	void *block = NULL, *heap = NULL;
+	size_t ni, mark = cf_arena_mark(a);
 	int err, m = 0;
 
 	memset(&vm, 0, sizeof(vm));
@@ -1339,9 +1401,10 @@ cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
 	 * two thread lists, then the stack and the four sparse-set arrays.
 	 * ni <= CF_RE_MAX_INSTS, so no size below can overflow. */
 	err = CF_E_NOMEM;
-	if ((block = cf_mem_calloc(1,
-	         2 * ni * sizeof(struct re_thread) +
-	             (vm.capstack + 4 * ni) * sizeof(uint32_t))) == NULL)
+	/* From the caller's arena when it has room, else from the heap: the
+	 * same zeroed block either way. */
+	if ((block = cf_arena_calloc(a, 1, re_block_size(ni))) == NULL &&
+	    (block = heap = cf_mem_calloc(1, re_block_size(ni))) == NULL)
 		goto done;
 	vm.l[0].t = block;
 	vm.l[1].t = vm.l[0].t + ni;
@@ -1360,7 +1423,8 @@ cf_re_exec(const cf_re *re, const uint8_t *s, size_t n, int *matched,
 done:
 	if (steps != NULL)
 		*steps = vm.steps;
-	cf_mem_free(block);
+	cf_mem_free(heap);
+	cf_arena_release(a, mark);
 	return err;
 }
 
