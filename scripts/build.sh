@@ -199,6 +199,7 @@ build_target() {
 	mapfile -t defs < <(tdefs "$t")
 	local tobjs=()
 	for s in "$(tsrc "$t")" "$ROOT/harness/harness.c" "$@"; do
+		case $s in *.o) tobjs+=("$s") && continue ;; esac # built already
 		o=$d/$(basename "$s" .c).o
 		"$CC" "${std[@]}" "${user_cflags[@]}" "${defs[@]+"${defs[@]}"}" "${inc[@]}" -I"$ROOT/harness" \
 			-c "$s" -o "$o" || return 1
@@ -212,13 +213,37 @@ build_target() {
 # The structure-aware mutator: harness/cf_mutator.c and its modules,
 # harness/mut_*.c (as the Makefile's MUT_SRC).
 mut_src=("$ROOT/harness/cf_mutator.c" "$ROOT"/harness/mut_*.c)
+# As the Makefile's build/fuzz/mut-KIND.o (issue 18): the mutator and its
+# own copy of the model, without CFLAGS' sanitizer and coverage flags, in
+# one object exporting only the two libFuzzer hooks. Without ld or objcopy
+# the mutator's sources are compiled with CFLAGS, as the targets are.
+mut_obj() { # mut_obj KIND DEFINE: $B/mut-KIND.o
+	local s d=$B/mut-$1 os=()
+	mkdir -p "$d"
+	for s in "${mut_src[@]}" "$ROOT/harness/harness.c" "$ROOT/harness/mutator_libfuzzer.c" "$ROOT"/parsers/src/*.c; do
+		os+=("$d/$(basename "$(dirname "$s")")-$(basename "$s" .c).o")
+		"$CC" "${std[@]}" -O2 -fPIC -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -DCF_MUT_KIND="$2" \
+			"${inc[@]}" -I"$ROOT/parsers/src" -I"$ROOT/harness" -c "$s" -o "${os[-1]}" || return 1
+	done
+	"${LD:-ld}" -r -o "$d/all.o" "${os[@]}" &&
+		"${OBJCOPY:-objcopy}" --keep-global-symbol=LLVMFuzzerCustomMutator \
+			--keep-global-symbol=LLVMFuzzerCustomCrossOver "$d/all.o" "$B/mut-$1.o"
+}
+mut_plain=0
+if [ "$smart" = 1 ] && command -v "${LD:-ld}" >/dev/null && command -v "${OBJCOPY:-objcopy}" >/dev/null; then
+	mut_obj channel CF_MUT_CHANNEL && mut_obj regex CF_MUT_REGEX || die "building the mutator failed"
+	mut_plain=1
+elif [ "$smart" = 1 ]; then
+	log "no ${LD:-ld} or ${OBJCOPY:-objcopy}: the _smart mutator is built with CFLAGS"
+fi
 pids=()
 for t in "${targets[@]}"; do
 	build_target "$t" "$t" &
 	pids+=($!)
 	if [ "$smart" = 1 ] && [ "${T_MUT[$t]}" != none ]; then
-		build_target "$t" "${t}_smart" "${mut_src[@]}" \
-			"$ROOT/harness/mutator_libfuzzer.c" &
+		mut=("${mut_src[@]}" "$ROOT/harness/mutator_libfuzzer.c")
+		[ $mut_plain = 0 ] || mut=("$B/mut-${T_MUT[$t]}.o")
+		build_target "$t" "${t}_smart" "${mut[@]}" &
 		pids+=($!)
 	fi
 done
