@@ -212,7 +212,7 @@ demo: deps
 	$(MAKE) all corpus
 	@scripts/demo.sh
 
-check:
+check: test-deps
 	@scripts/check-source.sh
 
 # tests/run.sh runs `make check` as one of its suites and ends with the
@@ -267,16 +267,16 @@ ossfuzz:
 
 # ---- benchmarks (issue 7) ----
 # Throughput against the ceiling and time-to-bug over planted defects
-# (Magma's method): scripts/bench.sh, docs/BENCH.md. The script builds what
-# it needs (make bench-build for everything) and writes
+# (Magma's method): scripts/bench.sh (scripts/chanfuzz bench), docs/BENCH.md.
+# It builds what it needs (make bench-build for everything) and writes
 # bench/results/<UTC date>[-quick].md and .json.
 #   make bench         the full run (BENCH_TRIALS=20 BENCH_CAP=120: hours)
 #   make bench-quick   a small run for development: under 5 minutes
 #   make bench-build   every benchmark build (below)
 # Options through BENCH_ARGS="--trials 5 --cap 60 ..." (scripts/bench.sh
 # --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment;
-# BENCH_ARGS="--resume build/bench/runs/<stamp>.XXXX" carries on a run that
-# was interrupted (its settings, its finished sections and trials);
+# BENCH_ARGS="--resume build/bench/runs/<stamp>.XXXXXXXX" carries on a run
+# that was interrupted (its settings, its finished sections and trials);
 # BENCH_ARGS="--checkpoint bench/runs/<name>" keeps the run's state there,
 # to commit and resume from another clone (a run in several sittings).
 #

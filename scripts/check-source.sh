@@ -20,10 +20,11 @@
 #   7. every bench/bugs/<name>.patch applies to the tree as it is now
 #      (patch --dry-run --fuzz=0), and the patches and the defects of
 #      bench/bugs/zoo.tsv are the same set;
-# and the crash identity fixtures:
-#   7. every tests/fixtures/defects/<name>.patch applies the same way
-#      (tests/fixtures/make_reports.py regenerates the fault reports of
-#      scripts/lib/chanfuzz/testdata/reports/ from them).
+#   8. every tests/fixtures/defects/<name>.patch (crash identity fixtures,
+#      tests/fixtures/make_reports.py) applies the same way;
+#   9. shellcheck -x -S style on every shell file (*.sh, #! sh/bash) of
+#      scripts/ .ci/ tests/ .clusterfuzzlite/ bench/ harness/ tools/, and
+#      scripts/*.sh at most 150 lines (more belongs in scripts/lib/chanfuzz/).
 # Prints one line per problem and "check: N passed, N failed" at the end
 # (one item per C file, per patch and per zoo check).
 set -u
@@ -133,5 +134,17 @@ if [ -z "$listed" ] || [ "$listed" != "$have" ]; then
 fi
 verdict $ok
 
+sc=${SHELLCHECK:-shellcheck}
+git ls-files -co --exclude-standard -- scripts .ci tests .clusterfuzzlite bench harness tools 2>/dev/null |
+	while read -r f; do case $f in *.sh) echo "$f" ;; *) head -n1 "$f" 2>/dev/null |
+		grep -qaE '^#!.*[/ ](ba)?sh( |$)' && echo "$f" ;; esac; done | sort -u >"$tmp/shells"
+[ -s "$tmp/shells" ] || find scripts .ci tests -name '*.sh' | sort >"$tmp/shells"
+while read -r f; do
+	ok=1
+	"$sc" -x -S style "$f" >"$tmp/out" 2>&1 || { echo "check: $f: shellcheck:" && sed 's/^/check:   /' "$tmp/out" && ok=0; }
+	n=$(wc -l <"$f")
+	case $f in scripts/*.sh) [ "$n" -le 150 ] || { echo "check: $f: $n lines, over 150: move it to scripts/lib/chanfuzz/" && ok=0; } ;; esac
+	verdict $ok
+done <"$tmp/shells"
 echo "check: $passed passed, $failed failed"
 [ "$failed" = 0 ]

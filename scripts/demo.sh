@@ -6,7 +6,7 @@
 # faulting on it - seen by AddressSanitizer and by the guard build. Exits 0
 # when every step behaves as the incident did (the faults are expected).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 W=build/corpus/cf291-wildcard.cf N=build/corpus/cf291-nonwildcard.cf
 fail=0
 step() { printf '\n\033[1m== %s\033[0m\n$ %s\n' "$1" "${*:2}"; }

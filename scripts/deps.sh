@@ -34,6 +34,8 @@ need=(
 test_need=(
 	# tests/sh/report_html.sh opens the campaign's report.html in it
 	"chromium:chromium"
+	# make check (one suite of make test) runs it on every shell file
+	"shellcheck:shellcheck"
 )
 case ${1:-} in
 --test | --packages) need+=("${test_need[@]}") ;;

@@ -1,7 +1,7 @@
 # shellcheck shell=bash disable=SC2034
 # targets.sh - the fuzz targets of harness/targets.tsv as shell variables
-# (docs/HARNESS.md, "Targets"). Sourced, never run: by crash-lib.sh (so by
-# campaign.sh), bench.sh, build.sh and the tests (the Python
+# (docs/HARNESS.md, "Targets"). Sourced, never run: by
+# bench.sh, build.sh and the tests (the Python
 # package reads the list itself: scripts/lib/chanfuzz/targets.py). Sets
 #   TARGETS        every target, in the file's order
 #   CHAN_TARGETS   the targets whose input starts with a channel file

@@ -1,6 +1,7 @@
 # lib.sh - assertions for the shell test suites in tests/sh/.
 # Source it, call the assertions, end with `finish SUITE`.
 # Each assertion counts one pass or one failure; a failure prints why.
+# shellcheck shell=bash
 PASS=0 FAIL=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

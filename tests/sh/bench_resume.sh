@@ -6,6 +6,8 @@
 # then a run with --checkpoint, stopped, its work folder deleted, resumed
 # from the checkpoint alone; last, runs stopped while a trial's fuzzer
 # runs and during a throughput window end at once and leave no fuzzer.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 B=scripts/bench.sh
 export BENCH_TRIALS='' BENCH_CAP='' BENCH_TPUT=''
@@ -65,6 +67,7 @@ reap() {
 in_first_trial() { [ -d "$W/ttb" ]; }
 fuzzer_runs() { pgrep -f -- "-artifact_prefix=$W/ttb/" >/dev/null; }
 tput_runs() { pgrep -f -- "-artifact_prefix=$W/tput" >/dev/null; }
+# shellcheck disable=SC2054 # the commas are in option values (--only a,b)
 TINY=(--only mutator,ttb --trials 2 --cap 3 --bugs cf291 --configs lf-smart --crc on --parallel 1)
 
 # The run, stopped during its first trial; its load averages come from a
@@ -89,7 +92,7 @@ run $B --resume "$W" --keep
 expect_rc 0 "resumed run"
 expect_err 'mutator: kept from before the resume' "resumed run keeps the mutator section"
 expect_err 'time-to-bug: 2 trials' "resumed run: the same trials"
-J=$(ls "$TMP/res"/*.json 2>/dev/null | head -n 1)
+J=$(find "$TMP/res" -maxdepth 1 -name '*.json' 2>/dev/null | sort | head -n 1)
 if [ -n "$J" ] && [ "$(jq '.parts' "$J")" = 2 ] &&
 	[ "$(jq '.time_to_bug.trials | length' "$J")" = 2 ] &&
 	[ "$(jq -r '.settings.configs | join(",")' "$J")" = lf-smart ] &&
@@ -126,7 +129,7 @@ run $B --resume "$TMP/ckpt"
 expect_rc 0 "resumed from the checkpoint"
 expect_err "resuming checkpoint $TMP/ckpt in .*build/bench/runs/" "resume from a checkpoint: a new work folder"
 expect_err 'mutator: kept from before the resume' "resume from a checkpoint keeps the mutator section"
-J=$(ls "$TMP/res2"/*.json 2>/dev/null | head -n 1)
+J=$(find "$TMP/res2" -maxdepth 1 -name '*.json' 2>/dev/null | sort | head -n 1)
 if [ -n "$J" ] && [ "$(jq '.parts' "$J")" = 2 ] && [ "$(jq '.time_to_bug.trials | length' "$J")" = 2 ]; then
 	ok
 else

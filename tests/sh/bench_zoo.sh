@@ -11,6 +11,8 @@
 # clean. The canaries live in the patched copy of parsers/ only, and every
 # proof of concept zoo.tsv names can be made. Builds what it needs through
 # make: the copy with bench/bugs/cf291.patch applied.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 V=build/bench/cf291
 T=fuzz_interp_711

@@ -82,6 +82,13 @@ jq -e '.schema == "chanfuzz-campaign-report/1" and .campaign.fuzz_seconds == 60
 	and .coverage.parsers.lines.percent > 0
 	and .campaign.engines == ["afl", "libfuzzer"]' "$A/report.json" >/dev/null 2>&1 && ok ||
 	bad "(a) report.json content: $(jq -c '{c: .campaign.fuzz_seconds, t: .totals, cov: .coverage.parsers.lines}' "$A/report.json" 2>&1 | head -c 400)"
+# live figures from the first seconds (AFL++ from its StatsD gauges, not
+# fuzzer_stats, which it writes after a minute): fuzz_parse (fuzz_interp_711's
+# libFuzzer stops at CF-291 at once, nothing being known here) has a
+# sample of its first slice (30 s) in which both engines show exec/s above 0
+awk -F'\t' '$3 == "fuzz_parse" && $4 == 1 { if (t0 == "") t0 = $2
+	if ($2 - t0 < 30 && $6 > 0 && $8 > 0) f = 1 } END { exit !f }' "$A/stats.tsv" &&
+	ok || bad "(a) no sample of fuzz_parse's first slice with both engines' exec/s above 0: $(awk -F'\t' '$3 == "fuzz_parse" && $4 == 1 { print $2, $6, $8 }' "$A/stats.tsv" | tr '\n' ';')"
 jq -e '.version == "2.1.0" and (.runs | length) == 1' "$A/report.sarif" >/dev/null 2>&1 && ok ||
 	bad "(a) report.sarif is not SARIF 2.1.0"
 # both gnuplot plots embedded in report.html (tests/sh/report_html.sh opens one in a browser)

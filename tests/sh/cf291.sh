@@ -4,13 +4,15 @@
 #   interpreter: 7.11 + non-wildcard faults (ASan report of an OOB READ in
 #   the interpreter; guard prints the structured finding and aborts); 7.16
 #   runs cleanly on all three builds; the wildcard file runs cleanly on all.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 W=build/corpus/cf291-wildcard.cf
 N=build/corpus/cf291-nonwildcard.cf
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:symbolize=1
 for t in build/cftool build/asan/cftool build/guard/cftool; do
 	for f in $W $N; do
-		run $t validate --validator 2024 $f
+		run "$t" validate --validator 2024 "$f"
 		expect_rc 0 "$t validate 2024 $f"
 	done
 	run $t validate --validator current $W

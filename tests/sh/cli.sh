@@ -1,6 +1,8 @@
 # cli.sh - cftool's commands, exit codes and bad input: every bad input
 # gets one clear message and a documented non-zero exit, never a crash.
 # Run against the plain and the ASan+UBSan builds.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 P=build/asan/tests/cfpatch
 G=build/corpus/cf291-wildcard.cf
@@ -70,7 +72,8 @@ for t in build/cftool build/asan/cftool; do
 		hugezero:CF_E_MAGIC; do
 		f=${c%%:*} code=${c#*:}
 		for cmd in dump validate "run --sensor 7.11"; do
-			run $t $cmd "$TMP/$f.cf"
+			# shellcheck disable=SC2086 # $cmd is a command and its options
+			run "$t" $cmd "$TMP/$f.cf"
 			expect_rc 4 "$t $cmd $f"
 			expect_err "$code" "$t $cmd $f names $code"
 			expect_no_err 'Sanitizer|runtime error' "$t $cmd $f clean"
@@ -112,7 +115,7 @@ for t in build/cftool build/asan/cftool; do
 	run $t asm corpus/src/cf291-wildcard.cft -o "$TMP/ok.cf"
 	expect_rc 0 "$t asm ok"
 	expect_same "$TMP/ok.cf" $G "$t asm output equals make corpus"
-	[ -z "$(ls "$TMP" | grep tmp)" ] && ok || bad "$t asm leaves no temp file"
+	[ -z "$(find "$TMP" -mindepth 1 -maxdepth 1 -name '*tmp*')" ] && ok || bad "$t asm leaves no temp file"
 	run $t types
 	expect_rc 0 "$t types"
 	expect_out '^template 1 IPC \(channel 291\), 21 fields:' "$t types IPC"

@@ -1,6 +1,8 @@
 # format_doc.sh - docs/FORMAT.md section 3 lists every error code of
 # parsers/include/cf_error.h, with its number, and says where it is given;
 # it lists no code the header lacks, and the page names no other CF_E_*.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 H=parsers/include/cf_error.h
 D=docs/FORMAT.md
@@ -28,8 +30,8 @@ while IFS='|' read -r _ num name _; do
 done <"$TMP/rows"
 # Every CF_E_ name on the page is a code (CF_E_UNKNOWN: cf_err_name's
 # answer for an unknown number; "CF_E_RE_*" names a family).
-for n in $(grep -oE 'CF_E_[A-Z0-9_]*[A-Z0-9]' $D | grep -vx CF_E_RE | sort -u); do
+while read -r n; do
 	[ "$n" = CF_E_UNKNOWN ] && continue
 	grep -q "^$n " "$TMP/codes" && ok || bad "FORMAT.md names $n, not in $H"
-done
+done < <(grep -oE 'CF_E_[A-Z0-9_]*[A-Z0-9]' $D | grep -vx CF_E_RE | sort -u)
 finish format_doc

@@ -8,6 +8,8 @@
 #     on fuzz_interp_716_smart finds nothing;
 #   - AFL++: the persistent guard build of fuzz_interp_711, with the custom
 #     mutator, finds a crash whose replay prints the structured finding.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 make -s harness >/dev/null || { echo "fuzz_smoke: make harness failed"; exit 1; }
 RUNS=${FUZZ_SMOKE_RUNS:-3000}
@@ -27,7 +29,7 @@ for t in "${TARGETS[@]}"; do
 	vs=("" _smart)
 	[ "${T_MUT[$t]}" != none ] || vs=("")
 	for v in "${vs[@]}"; do
-		lf build/fuzz/$t$v corpus/$t -runs="$RUNS" -dict=harness/$t.dict
+		lf "build/fuzz/$t$v" "corpus/$t" -runs="$RUNS" -dict="harness/$t.dict"
 		expect_rc 0 "$t$v -runs=$RUNS"
 		expect_err "Done $RUNS runs" "$t$v completed its runs"
 	done
@@ -78,7 +80,7 @@ else
 		AFL_NO_AFFINITY=1 AFL_QUIET=1 AFL_CUSTOM_MUTATOR_LIBRARY=build/afl/cf_mutator.so \
 		timeout 200 afl-fuzz -V 150 -i corpus/fuzz_interp_711 -o "$o" \
 		-x harness/fuzz_interp_711.dict -- build/afl/fuzz_interp_711 >"$TMP/afl.log" 2>&1
-	c=$(ls "$o"/default/crashes/id:* 2>/dev/null | head -n 1)
+	c=$(find "$o/default/crashes" -maxdepth 1 -name 'id:*' 2>/dev/null | sort | head -n 1)
 	if [ -n "$c" ]; then ok; else
 		bad "afl-fuzz found no crash in 150 s"
 		tail -n 20 "$TMP/afl.log"

@@ -4,6 +4,8 @@
 # scripts/gate.sh end to end (sanitizer evidence, Markdown and SARIF);
 # every seed of fuzz_gate replayed on its ASan build, and a few libFuzzer
 # runs of it.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 P=build/asan/tests/cfpatch
 W=build/corpus/cf291-wildcard.cf

@@ -4,6 +4,8 @@
 # and counts its reads instead of faulting, in every build (ASan, guard,
 # libFuzzer, AFL++); any other fault still crashes. Preflight names the
 # known root causes and files crashing seeds; verify reads the store.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=0
@@ -28,13 +30,13 @@ for b in build/replay/$T build/replay-guard/$T build/afl/$T build/afl-asan/$T; d
 	expect_rc 0 "$b: a known root cause is not a crash"
 	expect_err '^chanfuzz-known: interpreter/7\.11/IPC/unsupplied/20 is a known root cause' \
 		"$b says once what it suppresses"
-	check "$b: hits counted ($(cat "$H" 2>/dev/null | tr '\n' ' '))" \
+	check "$b: hits counted ($(tr '\n' ' ' 2>/dev/null <"$H"))" \
 		[ "$(awk -F'\t' '$1 == "interpreter/7.11/IPC/unsupplied/20" { n += $2 } END { print n + 0 }' "$H" 2>/dev/null)" -ge 1 ]
 done
 # the replay driver ends with _exit: its count is exact
 rm -f "$H"
 CF_KNOWN_FAULTS=$K CF_KNOWN_HITS=$H run build/replay/$T $N $N $N
-check "replay: three inputs, three hits ($(cat "$H" | tr '\n' ' '))" \
+check "replay: three inputs, three hits ($(tr '\n' ' ' <"$H"))" \
 	[ "$(awk -F'\t' '{ n += $2 } END { print n + 0 }' "$H")" = 3 ]
 
 # libFuzzer: the known CF-291 file runs clean, in-process
@@ -70,8 +72,9 @@ check "the crashing seed left the start corpora" \
 	[ ! -e "$O/seeds/$T/nonwild" -a ! -e "$O/lf/$T/corpus/nonwild" -a -e "$O/seeds-excluded/$T/nonwild" ]
 check "the clean seed stays" [ -e "$O/seeds/$T/wild" -a -e "$O/lf/$T/corpus/wild" ]
 check "the crashing seed is filed" [ -f "$TMP/empty/e56d63868907/meta.json" ]
+# shellcheck disable=SC2016 # $t is jq's variable
 check "preflight.json: one faulting seed, filed new, nothing known" \
-	jq -e --arg t $T '.targets[$t] | (.faulting | length) == 1 and .faulting[0].verdict == "new"
+	jq -e --arg t "$T" '.targets[$t] | (.faulting | length) == 1 and .faulting[0].verdict == "new"
 	    and .faulting[0].folder == "e56d63868907" and (.known | length) == 0' "$O/preflight.json" >/dev/null
 check "an empty store: the known file is empty" [ -z "$(grep -v '^#' "$O/known/$T.txt")" ]
 # With the committed store, CF-291 and 7.11's undeclared reads are known:

@@ -7,6 +7,8 @@
 # the 8 MiB cap is out of reach of any file that parses, docs/FORMAT.md 3;
 # tests/test_text.c meets it with a lowered cap). Each is refused or
 # handled by the model's own limit: no fault, no invariant broken.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:symbolize=1

@@ -5,6 +5,8 @@
 # depends on time); a different seed gives other counts; no row finds more
 # inputs than it made; bad usage and missing seeds are said and exit
 # non-zero. Builds build/bench/opcov through make.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 if ! make --no-print-directory -s -j"$(nproc)" build/bench/opcov >"$TMP/build.log" 2>&1; then
 	tail -n 20 "$TMP/build.log"

@@ -4,7 +4,9 @@
 # Builds what it needs through make (the replay builds are not part of
 # `make all tests corpus`). Everything is written under $TMP, except what
 # `scripts/regress.sh` replays from corpus/.
+# shellcheck shell=bash
 # shellcheck disable=SC2086,SC2016 # constant names without spaces; jq code
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0

@@ -10,6 +10,8 @@
 # header has one, and no pixels); the resources the page fetched; and a
 # corrupt PNG as a control, which must not decode. Two chromium runs, about
 # 4 s. No chromium is a failure, not a skip: `scripts/deps.sh --test` (make test) installs it.
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -136,6 +138,7 @@ fact 'all(.images[]; .complete and .shown[0] > 0 and .shown[1] > 0)' "each plot 
 fact '.control == {complete: true, natural: 0}' "the control: a corrupt PNG does not decode"
 fact '.noplot == []' "no 'no plot' note when both plots are there"
 fact '.resources == []' "nothing fetched"
+# shellcheck disable=SC2016 # $c is jq's variable
 fact '.coverage_link == "file://\($c)/coverage/index.html"' "the relative link to coverage/index.html" --arg c "$C"
 
 # Without execs.png: a visible note where it was.

@@ -1,6 +1,8 @@
 # roundtrip.sh - asm -> dump -> asm over every corpus/src/*.cft: the second
 # binary equals the first byte for byte, and dump of it equals the first
 # dump (the text form is a fixed point after one pass).
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 for src in corpus/src/*.cft; do
 	b=$(basename "$src" .cft)

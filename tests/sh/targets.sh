@@ -7,6 +7,8 @@
 #     --json) and each build of the table has its target;
 #   - scripts/targets.sh refuses a malformed list (CF_TARGETS_FILE), naming
 #     the line, and reads a good one's columns.
+# shellcheck shell=bash
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=scripts/targets.sh

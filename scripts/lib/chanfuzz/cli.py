@@ -11,8 +11,8 @@ from chanfuzz import targets
 
 # Modules that contribute subcommands, in --help order.
 COMMANDS = ["signature", "triage", "promote", "regress", "repro", "corpus",
-            "preflight", "verify", "report", "gate", "benchcampaign",
-            "benchstats"]
+            "preflight", "verify", "report", "gate", "campaign", "bench",
+            "benchcampaign", "benchstats"]
 
 
 class UsageError(Exception):

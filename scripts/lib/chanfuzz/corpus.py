@@ -193,9 +193,7 @@ def seed_targets(name, rejected, wanted, all_targets):
 
 # --- the up-to-date check ----------------------------------------------------
 
-def _sha1(path):
-    with open(path, "rb") as f:
-        return hashlib.sha1(f.read()).hexdigest()
+_sha1 = store.sha1_file
 
 
 def fingerprint(cftool, targets_file):

@@ -17,7 +17,6 @@ Exit status: cftool gate's (0 every file passes, 1 a file is rejected,
 except that a sanitizer fault the gate did not report makes a passing run
 1: the content is not safe, and the gate has a bug to fix.
 """
-import datetime
 import hashlib
 import json
 import os
@@ -27,6 +26,7 @@ import sys
 import tempfile
 
 from chanfuzz import paths
+from chanfuzz.store import now_iso
 
 SCHEMA = "chanfuzz-gate-report/1"
 # cftool's exit statuses (README, "cftool").
@@ -498,11 +498,6 @@ def write_atomic(path, text):
     except BaseException:
         os.unlink(tmp)
         raise
-
-
-def now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
 
 
 def run(args):

@@ -20,7 +20,6 @@
 
 Writes OUT/preflight.json, which the report reads.
 """
-import hashlib
 import json
 import os
 import shutil
@@ -62,9 +61,7 @@ def known_root_causes(target, crashes, regression_dir=None, timeout=10):
     return known, listed
 
 
-def _sha1(path):
-    with open(path, "rb") as f:
-        return hashlib.sha1(f.read()).hexdigest()
+_sha1 = store.sha1_file
 
 
 def preflight_target(out, target, crashes, suppress, minimize_time, jobs,

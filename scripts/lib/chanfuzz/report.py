@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 
-from chanfuzz import paths, store
+from chanfuzz import paths, stats, store
 
 SCHEMA = "chanfuzz-campaign-report/1"
 MAX_SLICE = 600
@@ -127,13 +127,9 @@ def afl_instance_stats(d):
     """execs, execs_per_sec, bitmap_cvg, edges_found, corpus_count,
     run_time from fuzzer_stats, and from the last plot_data line when it
     is newer (AFL++ rewrites fuzzer_stats about once a minute)."""
-    st = {}
     try:
-        with open(os.path.join(d, "fuzzer_stats")) as f:
-            for line in f:
-                if ":" in line:
-                    k, v = line.split(":", 1)
-                    st[k.strip()] = v.strip()
+        with open(os.path.join(d, "fuzzer_stats"), errors="replace") as f:
+            st = stats.parse_fuzzer_stats(f.read())
     except OSError:
         return {"execs": 0, "execs_per_sec": 0, "bitmap_cvg": 0.0,
                 "edges_found": 0, "corpus_count": 0, "run_time": 0}
@@ -625,17 +621,7 @@ def sarif(rep, revision=None):
 # ---- Markdown ------------------------------------------------------------------
 
 
-def human(n):
-    n = n or 0
-    if n >= 1e9:
-        return "%sG" % (round(n / 1e8) / 10)
-    if n >= 1e6:
-        return "%sM" % (round(n / 1e5) / 10)
-    if n >= 1e4:
-        return "%dk" % round(n / 1e3)
-    if n >= 1e3:
-        return "%sk" % (round(n / 1e2) / 10)
-    return str(int(n))
+human = stats.human
 
 
 def dur(s):

@@ -10,11 +10,34 @@ folder, so that a committed crash store stays as it was.
 """
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+
+
+def now_iso():
+    """The time now, UTC, as 2026-12-06T07:44:50Z."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def sha1_file(path):
+    """The SHA-1 of a file's contents, read in 64 KiB blocks."""
+    h = hashlib.sha1()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def listdir(d):
+    """The names in folder D; none when it cannot be read."""
+    try:
+        return os.listdir(d)
+    except OSError:
+        return []
 
 
 def atomic_write(path, data, mode=0o644):

@@ -27,7 +27,6 @@ for AFL++ after the preceding queue entries in one process).
 """
 import argparse
 import concurrent.futures
-import datetime
 import glob
 import hashlib
 import json
@@ -53,17 +52,7 @@ SIGNAL_NAMES = {4: "SIGILL", 6: "SIGABRT", 7: "SIGBUS", 8: "SIGFPE",
                 9: "SIGKILL", 11: "SIGSEGV"}
 
 
-def now_iso():
-    return datetime.datetime.now(datetime.timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%SZ")
-
-
-def sha1_file(path):
-    h = hashlib.sha1()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
+now_iso, sha1_file = store.now_iso, store.sha1_file
 
 
 class UsageError(Exception):
