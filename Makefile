@@ -125,14 +125,44 @@ HSRC = harness/harness.c
 # behind the private harness/mut_int.h; docs/HARNESS.md). scripts/build.sh
 # finds them by the same names.
 MUT_SRC := harness/cf_mutator.c $(sort $(wildcard harness/mut_*.c))
+
+# The mutator inside the libFuzzer _smart builds (issue 18): it, and the
+# copy of the model it parses, edits and writes channel files with, run
+# without coverage, comparison tracing or sanitizers; only the code under
+# test is instrumented. Its sources and the model are compiled as the pic
+# variant is (no instrumentation: build/pic/libcfmodel.a is that model),
+# linked into one relocatable object, build/fuzz/mut-KIND.o (one per
+# mutator kind, CF_MUT_KIND), in which every symbol but the two libFuzzer
+# hooks is then made local: the binary's code under test keeps its own,
+# instrumented model, and the mutator's calls stay inside its copy. The
+# AFL++ library (build/afl/cf_mutator.so) is built without instrumentation
+# already. tests/test_mut_noinst.c and tests/sh/mut_noinst.sh check it.
+OBJCOPY   ?= objcopy
+MUT_HOOKS := LLVMFuzzerCustomMutator LLVMFuzzerCustomCrossOver
+MUT_OBJ   := $(patsubst harness/%.c,build/pic/mut/%.o,$(MUT_SRC) $(HSRC))
+$(MUT_OBJ): build/pic/mut/%.o: harness/%.c $(H_HDR) $(LIB_HDR) build/pic/flags
+	@mkdir -p $(@D)
+	$(CC_pic) $(STD) $(WARN) $(CFLAGS_pic) $(INC) -Iharness -c $< -o $@
+build/pic/mut/hooks-channel.o build/pic/mut/hooks-regex.o: build/pic/mut/hooks-%.o: harness/mutator_libfuzzer.c $(H_HDR) build/pic/flags
+	@mkdir -p $(@D)
+	$(CC_pic) $(STD) $(WARN) $(CFLAGS_pic) $(INC) -Iharness \
+		-DCF_MUT_KIND=$(if $(filter regex,$*),CF_MUT_REGEX,CF_MUT_CHANNEL) -c $< -o $@
+build/fuzz/mut-channel.o build/fuzz/mut-regex.o: build/fuzz/mut-%.o: build/pic/mut/hooks-%.o $(MUT_OBJ) build/pic/libcfmodel.a
+	@mkdir -p $(@D)
+	$(LD) -r -o $@.tmp $(filter %.o,$^) build/pic/libcfmodel.a
+	$(OBJCOPY) $(addprefix --keep-global-symbol=,$(MUT_HOOKS)) $@.tmp $@
+	@rm -f $@.tmp
+# tmut T: the mutator object of target T's _smart build.
+tmut = build/fuzz/mut-$(call tcol,$(1),4).o
+
 define target
 build/fuzz/$(1): $(call tdeps,$(1)) $(HSRC) build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) build/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/fuzz/$(1)_smart: $(call tdeps,$(1)) $(HSRC) $(MUT_SRC) harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/fuzz/$(1)_smart: $(call tdeps,$(1)) $(HSRC) $(call tmut,$(1)) build/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call tdef,$(1)) $$(INC) -Iharness \
-		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) $(MUT_SRC) \
-		harness/mutator_libfuzzer.c build/fuzz/libcfmodel.a $$(LIBS) -o $$@
+		-fsanitize=fuzzer $(call tsrc,$(1)) $(HSRC) $(call tmut,$(1)) \
+		build/fuzz/libcfmodel.a $$(LIBS) -o $$@
 build/afl/$(1) build/afl-asan/$(1) build/cmplog/$(1): build/%/$(1): $(call tdeps,$(1)) $(HSRC) harness/afl_driver.c build/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call tdef,$(1)) $$(INC) -Iharness \
 		$(call tsrc,$(1)) $(HSRC) harness/afl_driver.c build/$$*/libcfmodel.a $$(LIBS) -o $$@

@@ -87,7 +87,6 @@ if [ "$smart" = 1 ] && [[ " ${engine[*]} " != *" -fsanitize=fuzzer "* ]]; then
 	log "CHANFUZZ_SMART=1 needs libFuzzer (LIB_FUZZING_ENGINE=-fsanitize=fuzzer): no _smart targets"
 	smart=0
 fi
-
 # ---- build ------------------------------------------------------------------
 scratch_base=${WORK:-${TMPDIR:-/tmp}}
 [ -d "$scratch_base" ] || die "WORK=$scratch_base is not a directory"
@@ -111,16 +110,17 @@ wait_all "${pids[@]}" || die "compiling the library failed"
 "$AR" rcs "$B/libcfmodel.a" "$B"/lib/*.o
 log "library: ${#pids[@]} objects"
 
-# build T NAME: $OUT/NAME with the target's defines (the Makefile's tdef)
-# and, for T_smart, the mutator (its MUT_SRC); then NAME_seed_corpus.zip (the
-# files of corpus/T/), NAME.dict and NAME.options (naming NAME.dict).
+# build T NAME: $OUT/NAME with the target's defines (the Makefile's tdef), for T_smart
+# the mutator; NAME_seed_corpus.zip (corpus/T/), NAME.dict, NAME.options (naming it).
 build() {
 	local t=$1 n=$2 s defs=() more=() seeds=() objs=() srcs=("$ROOT/harness/${T_SRC[$1]}" "$ROOT/harness/harness.c")
 	[ -z "${T_SENSOR[$t]}" ] || defs+=("-DCF_H_BUILD=\"${T_SENSOR[$t]}\"")
 	[ "${T_MUT[$t]}" != regex ] || defs+=(-DCF_MUT_KIND=CF_MUT_REGEX)
 	read -r -a more <<<"${T_DEFS[$t]}"
-	[ "$n" = "$t" ] || srcs+=("$ROOT/harness/cf_mutator.c" "$ROOT"/harness/mut_*.c "$ROOT/harness/mutator_libfuzzer.c")
+	# shellcheck disable=SC2206 # mut_link's sources: split, globbed
+	[ "$n" = "$t" ] || srcs+=(${mut_link[${T_MUT[$t]}]})
 	for s in "${srcs[@]}"; do
+		[[ $s != *.o ]] || { objs+=("$s") && continue; }
 		compile "$s" "$B/$n" "${defs[@]}" "${more[@]}" -I"$ROOT/parsers/include" -I"$ROOT/harness" || return 1
 		objs+=("$B/$n/$(basename "$s" .c).o")
 	done
@@ -129,17 +129,17 @@ build() {
 	shopt -s nullglob
 	seeds=("$ROOT/corpus/$t"/*)
 	rm -f "$OUT/${n}_seed_corpus.zip"
-	if [ ${#seeds[@]} -gt 0 ]; then
-		zip -q -j -X "$OUT/${n}_seed_corpus.zip" "${seeds[@]}"
-	else
-		log "warning: corpus/$t is empty: no ${n}_seed_corpus.zip"
-	fi
+	[ ${#seeds[@]} -eq 0 ] || zip -q -j -X "$OUT/${n}_seed_corpus.zip" "${seeds[@]}"
+	[ ${#seeds[@]} -gt 0 ] || log "warning: corpus/$t is empty: no ${n}_seed_corpus.zip"
 	[ ! -f "$ROOT/harness/$t.dict" ] || cp -f "$ROOT/harness/$t.dict" "$OUT/$n.dict"
 	[ ! -f "$ROOT/harness/$t.options" ] ||
 		sed "s/^\([[:space:]]*dict[[:space:]]*=[[:space:]]*\)$t\.dict[[:space:]]*\$/\1$n.dict/" \
 			"$ROOT/harness/$t.options" >"$OUT/$n.options"
 	log "$n: binary, ${#seeds[@]} seeds, dict, options"
 }
+# shellcheck source=scripts/build-mut.sh
+. "$ROOT/scripts/build-mut.sh"
+[ "$smart" != 1 ] || mut_objs || die "building the mutator failed"
 pids=()
 for t in "${targets[@]}"; do
 	build "$t" "$t" &
