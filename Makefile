@@ -136,7 +136,8 @@ MUT_SRC := harness/cf_mutator.c $(sort $(wildcard harness/mut_*.c))
 # hooks is then made local: the binary's code under test keeps its own,
 # instrumented model, and the mutator's calls stay inside its copy. The
 # AFL++ library (build/afl/cf_mutator.so) is built without instrumentation
-# already. tests/test_mut_noinst.c and tests/sh/mut_noinst.sh check it.
+# already. tests/sh/mut_noinst.sh checks it; scripts/build-mut.sh does the
+# same for build.sh.
 OBJCOPY   ?= objcopy
 MUT_HOOKS := LLVMFuzzerCustomMutator LLVMFuzzerCustomCrossOver
 MUT_OBJ   := $(patsubst harness/%.c,build/pic/mut/%.o,$(MUT_SRC) $(HSRC))
@@ -337,15 +338,18 @@ endef
 $(foreach v,$(BENCH_VARIANTS),$(foreach e,fuzz afl cmplog,$(eval $(call benchlib,$(v),$(e)))))
 
 # $(1) = variant, $(2) = target: the harness compiled against the patched
-# headers.
+# headers. The _smart builds link the default build's uninstrumented
+# mutator object (build/fuzz/mut-KIND.o: the mutator with its own copy of
+# the unpatched model), as the campaign's do: the planted defect and its
+# canaries are in the code under test only, never in the mutator's parse.
 define benchtarget
 build/bench/$(1)/fuzz/$(2): $(call tdeps,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
-build/bench/$(1)/fuzz/$(2)_smart: $(call tdeps,$(2)) $(HSRC) $(MUT_SRC) harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
+build/bench/$(1)/fuzz/$(2)_smart: $(call tdeps,$(2)) $(HSRC) $(call tmut,$(2)) build/bench/$(1)/fuzz/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_fuzz) $$(STD) $$(WARN) $$(CFLAGS_fuzz) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
-		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) $(MUT_SRC) \
-		harness/mutator_libfuzzer.c build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
+		-fsanitize=fuzzer $(call tsrc,$(2)) $(HSRC) $(call tmut,$(2)) \
+		build/bench/$(1)/fuzz/libcfmodel.a $$(LIBS) -o $$@
 build/bench/$(1)/afl/$(2) build/bench/$(1)/cmplog/$(2): build/bench/$(1)/%/$(2): $(call tdeps,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/%/libcfmodel.a $(H_HDR) $(LIB_HDR)
 	$$(CC_$$*) $$(STD) $$(WARN) $$(CFLAGS_$$*) $(call bench_def,$(1)) $(call tdef,$(2)) $(call bench_inc,$(1)) -Iharness \
 		$(call tsrc,$(2)) $(HSRC) harness/afl_driver.c build/bench/$(1)/$$*/libcfmodel.a $$(LIBS) -o $$@
