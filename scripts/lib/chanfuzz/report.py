@@ -31,6 +31,13 @@ RULE = ("C = min(targets, max(1, jobs/2)) targets at a time; a target with "
         "engine when only one is chosen); groups time-sliced")
 
 
+# Under the table of what ran (report.md and report.html).
+COV_NOTE = ("exec/s are averages over the time each target was fuzzed. "
+            "libFuzzer cov counts the edges of its own build: the code under "
+            "test (the _smart build's mutator is not instrumented, so both "
+            "builds count the same code); AFL++ bitmap and edges are over "
+            "its map.")
+
 # The campaign folder's files, as the report's "Files" table lists them.
 FILES = [
     ("report.md, report.json", "this report, as text and as data"),
@@ -934,10 +941,7 @@ def markdown(rep):
     p = cov["parsers"] or {}
     a = cov["all"] or {}
     L += ["",
-          "exec/s are averages over the time each target was fuzzed. "
-          "libFuzzer cov counts the edges of its own build (the _smart build "
-          "also counts its mutator); AFL++ bitmap and edges are over its "
-          "map.\n"]
+          COV_NOTE + "\n"]
     L += md_table(*lf_build_rows(rep["targets"]), num=range(1, 7))
     L += md_table(*whatsup_rows(rep.get("aflpp_summary") or {}))
     L += ["![coverage over time](coverage.png)\n",

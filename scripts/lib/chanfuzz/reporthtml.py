@@ -265,10 +265,7 @@ def _what_ran(rep, out):
                     "merged corpus", "afl-cmin", "crash files"], rows,
                    num=(1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13),
                    attrs=' id="targets-table"'))
-    H.append("<p>exec/s are averages over the time each target was fuzzed. "
-             "libFuzzer cov counts the edges of its own build (the _smart "
-             "build also counts its mutator); AFL++ bitmap and edges are "
-             "over its map.</p>")
+    H.append("<p>%s</p>" % esc(report.COV_NOTE))
     for (cap, head, rows), num in (
             (report.lf_build_rows(rep["targets"]), range(1, 7)),
             (report.whatsup_rows(rep.get("aflpp_summary") or {}), ())):
