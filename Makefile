@@ -272,7 +272,7 @@ ossfuzz:
 # It builds what it needs (make bench-build for everything) and writes
 # bench/results/<UTC date>[-quick].md and .json.
 #   make bench         the full run (BENCH_TRIALS=20 BENCH_CAP=120: hours)
-#   make bench-quick   a small run for development: under 5 minutes
+#   make bench-quick   a small run for development: about 10 minutes (a 5-minute default campaign among them)
 #   make bench-build   every benchmark build (below)
 # Options through BENCH_ARGS="--trials 5 --cap 60 ..." (scripts/bench.sh
 # --help), or BENCH_TRIALS / BENCH_CAP / BENCH_TPUT in the environment;
