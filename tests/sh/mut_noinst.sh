@@ -9,6 +9,8 @@
 #   - every _smart binary loads exactly as many inline 8-bit counters as
 #     its plain twin: the mutator adds no coverage feature, and the code
 #     under test is still instrumented (a non-zero count).
+# shellcheck shell=bash disable=SC2015 # cond && ok || bad: ok always succeeds
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=scripts/targets.sh
 . scripts/targets.sh || exit 1
