@@ -196,7 +196,8 @@ def new_state(o):
                      engines=o.engines or list(state.ENGINES),
                      minimize_time=o.minimize_time or 30,
                      sync_interval=o.sync_interval or 60,
-                     suppress=not o.no_suppress)
+                     suppress=not o.no_suppress,
+                     full_triage=bool(o.full_triage))
     st.crashes = os.path.abspath(o.crashes or paths.root_path("crashes"))
     if o.sync_dir:
         try:
@@ -244,6 +245,8 @@ def resumed_state(o):
     if o.crashes:
         st.crashes = os.path.abspath(o.crashes)
     st.minimize_time = o.minimize_time or st.minimize_time
+    # --full-triage given once holds for the rest of the campaign
+    st.full_triage = st.full_triage or bool(o.full_triage)
     phase = state.resume_phase(st, st.budget_s)
     if phase is None:
         print("%s: %s: this campaign has finished (%s of fuzzing); its "
@@ -545,7 +548,7 @@ def main(args):
     if lock is None:
         return usage_error(PROG, UsageError(
             "%s: another campaign.sh is running on this folder" % out))
-    c = Campaign(out, st, getattr(o, "full_triage", False))
+    c = Campaign(out, st, st.full_triage)
     open(c.log.path, "a").close()
     return campaign(c)
 

@@ -1,5 +1,8 @@
 """Tests of the campaign's options (options.py), schedule and preflight
 events (campaign.py) and engine command lines (engines.py)."""
+import os
+import shutil
+import tempfile
 import unittest
 
 from chanfuzz import campaign, engines, options
@@ -27,6 +30,22 @@ class Options(unittest.TestCase):
                           o.sync_interval, o.full_triage, o.no_suppress),
                          (5400, 4, ["fuzz_parse", "fuzz_regex"],
                           ["afl", "libfuzzer"], 20, True, True))
+
+    def test_full_triage_holds_on_resume(self):
+        d = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, d)
+        out = os.path.join(d, "c")
+        st, out = campaign.new_state(options.parse(
+            ["--out", out, "--targets", "fuzz_parse", "--full-triage"]))
+        self.assertTrue(st.full_triage)
+        st.save(os.path.join(out, "state.json"))
+        back, _ = campaign.resumed_state(options.parse(["--resume", out]))
+        self.assertTrue(back.full_triage)
+        st.full_triage = False
+        st.save(os.path.join(out, "state.json"))
+        back, _ = campaign.resumed_state(options.parse(
+            ["--resume", out, "--full-triage"]))
+        self.assertTrue(back.full_triage)
 
     def test_durations(self):
         self.assertEqual([options.parse_duration(v) for v in

@@ -40,13 +40,15 @@ class State:
         self.prefix = kw.get("prefix") or None
         self.previous = kw.get("previous") or None
         self.suppress = kw.get("suppress") is not False
+        self.full_triage = kw.get("full_triage") is True
         self.target_seconds = dict(kw.get("target_seconds") or {})
 
     def to_json(self, pid=None, host=None):
         return {
             "version": VERSION, "created": self.created,
             "updated": now_iso(), "host": host or socket.gethostname(),
-            "suppress": self.suppress, "pid": pid or os.getpid(),
+            "suppress": self.suppress, "full_triage": self.full_triage,
+            "pid": pid or os.getpid(),
             "budget_s": self.budget_s, "elapsed_s": self.elapsed_s,
             "phase": self.phase, "runs": self.runs, "jobs": self.jobs,
             "targets": self.targets, "engines": self.engines,

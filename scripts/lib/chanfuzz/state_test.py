@@ -8,7 +8,8 @@ import unittest
 
 from chanfuzz import state
 
-KEYS = {"version", "created", "updated", "host", "suppress", "pid",
+KEYS = {"version", "created", "updated", "host", "suppress", "full_triage",
+        "pid",
         "budget_s", "elapsed_s", "phase", "runs", "jobs", "targets",
         "engines", "crashes", "minimize_time", "sync_interval", "sync_dir",
         "role", "prefix", "previous", "target_seconds"}
@@ -38,6 +39,18 @@ class RoundTrip(unittest.TestCase):
                          (60, 20, ["fuzz_parse", "fuzz_interp_711"],
                           ["libfuzzer"], False, "fuzzing"))
         self.assertEqual([n for n in os.listdir(self.dir)], ["state.json"])
+
+    def test_full_triage_is_kept(self):
+        """--full-triage survives a resume (it was lost before); a state
+        file written before the key existed reads as off."""
+        state.State(targets=["fuzz_parse"], full_triage=True).save(self.path)
+        self.assertIs(state.load(self.path).full_triage, True)
+        with open(self.path) as f:
+            d = json.load(f)
+        del d["full_triage"]
+        with open(self.path, "w") as f:
+            json.dump(d, f)
+        self.assertIs(state.load(self.path).full_triage, False)
 
     def test_engines_in_canonical_order(self):
         st = state.State(targets=["fuzz_parse"],
