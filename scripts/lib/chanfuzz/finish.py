@@ -203,40 +203,49 @@ def take_records(c, rec):
 
 
 def untriaged(c, t):
-    """(files, skipped): t's crash files whose contents were not triaged
-    before, one per contents; skipped, the others now listed."""
+    """(files, skipped, twins): t's crash files whose contents were not
+    triaged before, one per contents; skipped, how many others have
+    contents triaged before (now listed in triaged.list); twins, the
+    triaged.list rows of the files whose contents equal one of FILES,
+    which triage_target lists only once that file is filed (listed now, a
+    run killed before the filing would skip both on --resume)."""
     listed = c.layout.path("triaged.list")
     rows = set(_read(listed).splitlines())
-    seen = {r.split("\t", 1)[1] for r in rows if "\t" in r}
-    files, extra = [], []
+    done = {r.split("\t", 1)[1] for r in rows if "\t" in r}
+    batch = set()
+    files, extra, twins = [], [], []
     for f in sorted(c.layout.crash_files(t, "all")):
         try:
             h = store.sha1_file(f)
         except OSError:
             continue
-        if h in seen:
-            if "%s\t%s" % (f, h) not in rows:
-                extra.append("%s\t%s" % (f, h))
-                rows.add(extra[-1])
-            continue
-        seen.add(h)
-        files.append(f)
+        row = "%s\t%s" % (f, h)
+        if h in done:
+            if row not in rows:
+                extra.append(row)
+                rows.add(row)
+        elif h in batch:
+            twins.append(row)
+        else:
+            batch.add(h)
+            files.append(f)
     if extra:
         with open(listed, "a") as f:
             f.write("\n".join(extra) + "\n")
-    return files, len(extra)
+    return files, len(extra), twins
 
 
 def triage_target(c, t):
     """Triage t's untriaged crash files; False when some were not filed."""
     rec = c.layout.path(".triage", t + ".jsonl")
     take_records(c, rec)
-    files, skipped = untriaged(c, t)
+    files, skipped, twins = untriaged(c, t)
     if not files:
         return True
-    c.log.event("triage %s: %d crash file(s)%s" % (
+    c.log.event("triage %s: %d crash file(s)%s%s" % (
         t, len(files), "; %d more with contents triaged before" % skipped
-        if skipped else ""))
+        if skipped else "", "; %d duplicate(s) of these" % len(twins)
+        if twins else ""))
     args = [CHANFUZZ, "triage", "--target", t, "--out", c.st.crashes,
             "--minimize-time", str(c.st.minimize_time), "--jobs",
             str(c.st.jobs), "--record", rec]
@@ -254,6 +263,9 @@ def triage_target(c, t):
                  rc, t, left, c.layout.path("triage.log"), PROG,
                  c.layout.out))
         return False
+    if twins:
+        with open(c.layout.path("triaged.list"), "a") as f:
+            f.write("\n".join(twins) + "\n")
     known_rows = [r for r in _read(c.layout.path("triage.tsv")).splitlines()
                   if r.split("\t")[1:3] and r.split("\t")[1] == t
                   and r.split("\t")[2] not in ("new", "flaky")]

@@ -73,12 +73,18 @@ class Triage(unittest.TestCase):
         _write(os.path.join(arts, ".target"), "fuzz_parse\n")
         _write(os.path.join(self.out, "triaged.list"),
                "%s\t%s\n" % ("/old/place", store.sha1_file(d)))
-        files, skipped = finish.untriaged(self.c, "fuzz_parse")
-        # b: a's contents (listed, not triaged twice); d: triaged before
-        self.assertEqual((files, skipped), ([a], 2))
+        files, skipped, twins = finish.untriaged(self.c, "fuzz_parse")
+        # d: triaged before, listed now; b: a's contents, not triaged
+        # twice, and not listed before a is filed (a run killed while
+        # triaging a would otherwise skip both on --resume)
+        self.assertEqual((files, skipped), ([a], 1))
+        self.assertEqual(twins, ["%s\t%s" % (b, store.sha1_file(a))])
         with open(os.path.join(self.out, "triaged.list")) as f:
             self.assertEqual(sorted(r.split("\t")[0] for r in f),
-                             ["/old/place", b, d])
+                             ["/old/place", d])
+        # killed before a was filed: the same again on resume
+        self.assertEqual(finish.untriaged(self.c, "fuzz_parse"),
+                         ([a], 0, twins))
 
     def test_steps(self):
         s = finish.Steps(self.out)
