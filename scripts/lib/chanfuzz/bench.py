@@ -275,7 +275,9 @@ def need_builds(st, zoo, tlist, mut, regress_ok):
     if want(st, "tput"):
         need += ["build/bench/fuzz_noop", "build/bench/afl_noop"]
         for t in tlist:
-            need += ["build/fuzz/" + t, "build/afl/" + t]
+            # replay-guard: the known root causes (benchrun.known_env)
+            need += ["build/fuzz/" + t, "build/afl/" + t,
+                     "build/replay-guard/" + t]
             if mut[t] != "none":
                 need.append("build/fuzz/%s_smart" % t)
     if want(st, "mutator") or want(st, "check"):

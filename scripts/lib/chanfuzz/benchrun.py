@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 
-from chanfuzz import benchzoo, options, paths
+from chanfuzz import benchzoo, options, paths, preflight, store
 from chanfuzz.stats import parse_fuzzer_stats as afl_stats
 
 # The AFL++ builds are guard builds (no sanitizer): afl-fuzz refuses an
@@ -179,7 +179,21 @@ def check(run):
 
 
 # ---- throughput ----------------------------------------------------------
-def lf_run(run, binary, seeds, sec, cpu):
+def known_env(run, t):
+    """The environment of target t's libFuzzer runs: as a campaign's, with
+    the committed crash store's known root causes of t refused and counted
+    (CF_KNOWN_FAULTS, preflight.known_root_causes) instead of ending a run
+    at once (fuzz_interp_711 meets CF-291 in its first second: its _smart
+    run would time its start-up); None when t has none."""
+    known, _ = preflight.known_root_causes(t, paths.root_path("crashes"))
+    if not known:
+        return None
+    f = os.path.join(run.work, "known-%s.txt" % t)
+    store.atomic_write(f, "".join(k["key"] + "\n" for k in known))
+    return dict(os.environ, CF_KNOWN_FAULTS=f, CF_KNOWN_HITS=f + ".hits")
+
+
+def lf_run(run, binary, seeds, sec, cpu, env=None):
     """libFuzzer for SEC seconds pinned to cpu, restarted after a crash (a
     target that finds a bug ends early) until SEC seconds are spent:
     (execs, seconds as text, the folder holding the corpus it grew)."""
@@ -196,13 +210,13 @@ def lf_run(run, binary, seeds, sec, cpu):
         run_to(["taskset", "-c", str(cpu), binary,
                 "-max_total_time=%d" % left, "-print_final_stats=1",
                 "-timeout=10", "-max_len=8192", "-artifact_prefix=%s/" % w,
-                os.path.join(w, "corpus"), seeds], log)
+                os.path.join(w, "corpus"), seeds], log, env)
         execs += last_stat(read_text(log))
         spent = float("%.3f" % (spent + time.time() - t0))
     return execs, "%.3f" % spent, w
 
 
-def lf_replay(binary, corpus, cpu, work):
+def lf_replay(binary, corpus, cpu, work, env=None):
     """The plain twin on a _smart run's final corpus, each input once (no
     mutation), the start-up time (the same run on an empty folder) taken
     off: (inputs, seconds as text)."""
@@ -210,11 +224,11 @@ def lf_replay(binary, corpus, cpu, work):
     up = os.path.dirname(corpus)
     t0 = time.time()
     run_to(["taskset", "-c", str(cpu), binary, "-runs=0",
-            "-artifact_prefix=%s/" % e, e], None)
+            "-artifact_prefix=%s/" % e, e], None, env)
     t1 = time.time()
     run_to(["taskset", "-c", str(cpu), binary, "-runs=0", "-max_len=8192",
             "-timeout=10", "-artifact_prefix=%s/../" % corpus, corpus],
-           os.path.join(up, "replay.log"))
+           os.path.join(up, "replay.log"), env)
     t2 = time.time()
     n = sum(len(fs) for _, _, fs in os.walk(corpus))
     t = (t2 - t1) - (t1 - t0)
@@ -258,15 +272,16 @@ def throughput(run):
     r1 = lf_run(run, "build/bench/fuzz_noop", noop, tput, cpu)
     pl = {}
     for t in run.targets:
+        env = known_env(run, t)
         pl[t] = lf_run(run, "build/fuzz/" + t, os.path.join(seeds, t), tput,
-                       cpu)
+                       cpu, env)
         if run.mut[t] == "none":  # no structure-aware mutator: no twin
             continue
         pl[t + "_smart"] = lf_run(run, "build/fuzz/%s_smart" % t,
-                                  os.path.join(seeds, t), tput, cpu)
+                                  os.path.join(seeds, t), tput, cpu, env)
         pl[t + "_replay"] = lf_replay(
             "build/fuzz/" + t, os.path.join(pl[t + "_smart"][2], "corpus"),
-            cpu, run.work)
+            cpu, run.work, env)
     r2 = lf_run(run, "build/bench/fuzz_noop", noop, tput, cpu)
     ceil, row = _ceiling("libfuzzer", "fuzz_noop", r1, r2)
     rows, smart = [row], []
