@@ -168,3 +168,6 @@ class AflSummary(unittest.TestCase):
         self.assertEqual(s, {"a": {"fuzzers_alive": "1",
                                    "total_execs": "5 millions"},
                              "b": {"cycles_without_finds": "0/0"}})
+        # the report's rows: the campaign's target order, then the others
+        rows = report.whatsup_rows(s, ["b", "z"])[2]
+        self.assertEqual([r[0] for r in rows], ["b", "a"])

@@ -772,12 +772,13 @@ WHATSUP = (("fuzzers_alive", "alive"), ("dead_or_remote", "dead or remote"),
            ("crashes_saved", "crashes saved"))
 
 
-def whatsup_rows(summ):
-    """AFL++'s own summaries (afl-whatsup.txt) as (caption, head, rows)."""
+def whatsup_rows(summ, order=()):
+    """AFL++'s own summaries (afl-whatsup.txt) as (caption, head, rows),
+    the targets in ORDER (the campaign's), then any other."""
+    ts = [t for t in order if t in summ] + sorted(set(summ) - set(order))
     return ("AFL++'s own summary of each target's instances (afl-whatsup -s "
             "-d, afl-whatsup.txt):", ["target"] + [h for _, h in WHATSUP],
-            [[t] + [summ[t].get(k, "-") for k, _ in WHATSUP]
-             for t in sorted(summ)])
+            [[t] + [summ[t].get(k, "-") for k, _ in WHATSUP] for t in ts])
 
 
 def md_table(caption, head, rows, num=()):
@@ -943,7 +944,8 @@ def markdown(rep):
     L += ["",
           COV_NOTE + "\n"]
     L += md_table(*lf_build_rows(rep["targets"]), num=range(1, 7))
-    L += md_table(*whatsup_rows(rep.get("aflpp_summary") or {}))
+    L += md_table(*whatsup_rows(rep.get("aflpp_summary") or {},
+                                [t["target"] for t in rep["targets"]]))
     L += ["![coverage over time](coverage.png)\n",
           "![executions over time](execs.png)\n",
           "## Source coverage\n",

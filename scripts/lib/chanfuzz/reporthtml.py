@@ -268,7 +268,9 @@ def _what_ran(rep, out):
     H.append("<p>%s</p>" % esc(report.COV_NOTE))
     for (cap, head, rows), num in (
             (report.lf_build_rows(rep["targets"]), range(1, 7)),
-            (report.whatsup_rows(rep.get("aflpp_summary") or {}), ())):
+            (report.whatsup_rows(rep.get("aflpp_summary") or {},
+                                 [t["target"] for t in rep["targets"]]),
+             ())):
         if rows:
             H += ["<p>%s</p>" % esc(cap),
                   table(head, [[esc(c) for c in r] for r in rows], num=num)]

@@ -227,6 +227,10 @@ class Figures:
         self.ac = "0"
         self.corpus_lf = self.crashes = self.hangs = 0
         self.warm = False
+        # the builds of the running libFuzzer runs ("plain", "smart"), and
+        # whether one has printed no figure yet (just started)
+        self.lf_builds = []
+        self.lf_starting = False
 
 
 def afl_live(s, fig, now, e):
@@ -255,7 +259,10 @@ def collect(layout, runs, slots, t, now=None):
             ex, ep, cv = lf_log_stats(s.log)
             f.lfx += ex
             f.lfe += ep
-            if s.log.endswith("-plain.log"):
+            plain = s.log.endswith("-plain.log")
+            f.lf_builds.append("plain" if plain else "smart")
+            f.lf_starting = f.lf_starting or (ex == 0 and ep == 0)
+            if plain:
                 f.lfc = max(f.lfc, cv)
             else:
                 f.lfcs = max(f.lfcs, cv)
@@ -303,7 +310,12 @@ def status_line(elapsed, budget, figs, active):
     ACTIVE, the targets fuzzed now."""
     act = [t for t in figs if t in active]
     left = max(budget - elapsed, 0)
-    lfe = sum(figs[t].lfe for t in act)
+    lfe = human(sum(figs[t].lfe for t in act))
+    notes = sorted({b for t in act for b in figs[t].lf_builds})
+    if any(figs[t].lf_starting for t in act):
+        notes.append("starting")
+    if notes:  # which build runs; "starting": no figure printed yet
+        lfe += "(%s)" % ", ".join(notes)
     ae = human(sum(figs[t].ae for t in act))
     if any(figs[t].warm for t in act):
         ae += "(warming up)"
@@ -311,7 +323,7 @@ def status_line(elapsed, budget, figs, active):
                                                 figs[t].ac) for t in act)
     return ("%s/%s left %s | exec/s lf %s afl %s | execs lf %s afl %s | "
             "cov %s | corpus lf %d afl %d | crashes %d" % (
-                fmt_dur(elapsed), fmt_dur(budget), fmt_dur(left), human(lfe),
+                fmt_dur(elapsed), fmt_dur(budget), fmt_dur(left), lfe,
                 ae, human(sum(f.lfx for f in figs.values())),
                 human(sum(f.ax for f in figs.values())), cov,
                 sum(figs[t].corpus_lf for t in act),

@@ -141,6 +141,7 @@ class Samples(unittest.TestCase):
                          (31999, 1587, 421, 53000, 421, "0.48", 310, 91, 2,
                           2, 1))
         self.assertFalse(f.warm)
+        self.assertEqual((f.lf_builds, f.lf_starting), (["plain"], False))
         f = stats.collect(self.layout, rb, slots, "fuzz_parse", now=30.0)
         self.assertTrue(f.warm)
         self.assertEqual(f.ae, 0)
@@ -190,6 +191,13 @@ class Samples(unittest.TestCase):
                          "lf 400/410 afl 1.25% | corpus lf 10 afl 20 | "
                          "crashes 3")
         self.assertIn("left 0:00:00", stats.status_line(70, 60, {}, []))
+        # the running libFuzzer build, and a run that printed nothing yet
+        f.lf_builds, f.lf_starting, f.lfe = ["plain"], True, 0
+        line = stats.status_line(30, 60, {"fuzz_parse": f}, ["fuzz_parse"])
+        self.assertIn("| exec/s lf 0(plain, starting) afl 900 |", line)
+        f.lf_builds, f.lf_starting, f.lfe = ["smart"], False, 2400
+        line = stats.status_line(30, 60, {"fuzz_parse": f}, ["fuzz_parse"])
+        self.assertIn("| exec/s lf 2.4k(smart) afl 900 |", line)
 
 
 if __name__ == "__main__":
