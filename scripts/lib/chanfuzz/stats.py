@@ -261,7 +261,9 @@ def collect(layout, runs, slots, t, now=None):
             f.lfe += ep
             plain = s.log.endswith("-plain.log")
             f.lf_builds.append("plain" if plain else "smart")
-            f.lf_starting = f.lf_starting or (ex == 0 and ep == 0)
+            # exec/s 0: no figure yet, or libFuzzer's INITED lines while
+            # it loads its corpus (it prints no 0 once it fuzzes)
+            f.lf_starting = f.lf_starting or ep == 0
             if plain:
                 f.lfc = max(f.lfc, cv)
             else:
