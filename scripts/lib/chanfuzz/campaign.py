@@ -135,7 +135,7 @@ def slice_at(e, slice_len, groups, budget):
 class Campaign:
     """One campaign: its state, folder, event log and clock."""
 
-    def __init__(self, out, st, full_triage=False):
+    def __init__(self, out, st):
         self.st = st
         self.state_path = os.path.join(out, "state.json")
         self.layout = Layout(out, st.sync_dir, st.role, st.prefix,
@@ -143,7 +143,6 @@ class Campaign:
         self.log = EventLog(self.layout.path("campaign.log"))
         self.runs = stats.RunBook(out, st.targets)
         self.pids = supervise.PidFile(self.layout.path("pids.tsv"))
-        self.full_triage = full_triage
         self.mutators = {t.name: t.mutator for t in targets.load()}
         self.t_base = time.monotonic()
         self.e0 = self.t0 = 0
@@ -548,7 +547,7 @@ def main(args):
     if lock is None:
         return usage_error(PROG, UsageError(
             "%s: another campaign.sh is running on this folder" % out))
-    c = Campaign(out, st, st.full_triage)
+    c = Campaign(out, st)
     open(c.log.path, "a").close()
     return campaign(c)
 

@@ -84,7 +84,7 @@ def merge_target(c, t):
     arts = os.path.join(out, "merge-artifacts", t)
     os.makedirs(arts, exist_ok=True)
     ctl, mt = os.path.join(out, "merge.ctl"), os.path.join(out, "merge.target")
-    if _read(mt).strip() != t and os.path.exists(ctl):
+    if store.read_text(mt).strip() != t and os.path.exists(ctl):
         os.unlink(ctl)
     with open(mt, "w") as f:
         f.write(t + "\n")
@@ -153,14 +153,6 @@ def cmin_target(c, t):
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _read(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 # ---- triage ----------------------------------------------------------------
 def record_line(rec):
     """A triage record's (triage.tsv row, triaged.list row, verdict line)."""
@@ -181,7 +173,7 @@ def record_line(rec):
 def take_records(c, rec):
     """Move the records of REC (a triage --record file) into triage.tsv
     and triaged.list; new and flaky verdicts are events. The count."""
-    text = _read(rec)
+    text = store.read_text(rec)
     if not os.path.exists(rec):
         return 0
     n = 0
@@ -210,7 +202,7 @@ def untriaged(c, t):
     which triage_target lists only once that file is filed (listed now, a
     run killed before the filing would skip both on --resume)."""
     listed = c.layout.path("triaged.list")
-    rows = set(_read(listed).splitlines())
+    rows = set(store.read_text(listed).splitlines())
     done = {r.split("\t", 1)[1] for r in rows if "\t" in r}
     batch = set()
     files, extra, twins = [], [], []
@@ -249,7 +241,7 @@ def triage_target(c, t):
     args = [CHANFUZZ, "triage", "--target", t, "--out", c.st.crashes,
             "--minimize-time", str(c.st.minimize_time), "--jobs",
             str(c.st.jobs), "--record", rec]
-    if c.full_triage:
+    if c.st.full_triage:
         args.append("--full")
     known = c.layout.path("known", t + ".txt")
     if c.st.suppress and os.path.isfile(known):
@@ -266,7 +258,7 @@ def triage_target(c, t):
     if twins:
         with open(c.layout.path("triaged.list"), "a") as f:
             f.write("\n".join(twins) + "\n")
-    known_rows = [r for r in _read(c.layout.path("triage.tsv")).splitlines()
+    known_rows = [r for r in store.read_text(c.layout.path("triage.tsv")).splitlines()
                   if r.split("\t")[1:3] and r.split("\t")[1] == t
                   and r.split("\t")[2] not in ("new", "flaky")]
     c.log.event("triage %s: done (%d file(s) of known signatures in all)" %
@@ -359,7 +351,7 @@ def closing_lines(c):
 
 def finish(c):
     """The finishing phase of campaign C (a campaign.Campaign: layout,
-    log, st, runs, full_triage, save_state); raises Failure when triage
+    log, st, runs, save_state); raises Failure when triage
     did not finish."""
     c.st.phase = "finishing"
     c.save_state()

@@ -18,7 +18,6 @@ class Camp:
         self.layout = Layout(out)
         self.log = EventLog(os.path.join(out, "campaign.log"), tty=False)
         self.st = state.State(targets=["fuzz_parse"], crashes=out + "/c")
-        self.full_triage = False
 
 
 def _write(path, data):

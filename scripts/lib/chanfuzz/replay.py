@@ -237,14 +237,6 @@ def run_manifest(target, manifest, work, timeout=10, env=None,
     return [o or Outcome("FAIL", "no result") for o in outcomes], error
 
 
-def _read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def run_many(variant, target, inputs, timeout=10, env=None, symbolize=True,
              work=None):
     """Replay many inputs on one build, in as few processes as possible
@@ -267,7 +259,7 @@ def run_many(variant, target, inputs, timeout=10, env=None, symbolize=True,
             if o.verdict == "PASS":
                 results.append(Result(0, "", target=target))
             elif o.rc is not None:
-                report = _read(o.report)
+                report = store.read_text(o.report)
                 if o.rc in (124, 137):
                     report += "chanfuzz-triage: timeout (outer bound)\n"
                 results.append(Result(o.rc or 1, report, target=target))
@@ -277,7 +269,7 @@ def run_many(variant, target, inputs, timeout=10, env=None, symbolize=True,
                     "(exit %d): %s\n" % error, target=target))
             else:
                 # a leak: reported in its own file
-                results.append(Result(23, _read(o.report) or o.reason,
+                results.append(Result(23, store.read_text(o.report) or o.reason,
                                       target=target))
         return results
     finally:

@@ -72,14 +72,6 @@ def _read_json(path):
     return store.read_json(path)
 
 
-def _read_text(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def _count_files(d, maxdepth=None):
     n = 0
     if not os.path.isdir(d):
@@ -586,7 +578,7 @@ def build(out, triage_complete=True, now=None, cores=None):
                     "verification": verification},
         "previous": previous,
         "aflpp_summary": {t: v for t, v in whatsup_summaries(
-            _read_text(os.path.join(c.out, "afl-whatsup.txt"))).items()
+            store.read_text(os.path.join(c.out, "afl-whatsup.txt"))).items()
             if t in c.targets},
         "files": {
             "report_md": "report.md", "report_json": "report.json",

@@ -65,6 +65,16 @@ def write_json(path, obj):
     atomic_write(path, json.dumps(obj, indent=2) + "\n")
 
 
+def read_text(path):
+    """PATH's text (UTF-8, bad bytes replaced), or "" when it cannot be
+    read."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
 def read_json(path, default=None):
     try:
         with open(path, "r", encoding="utf-8") as f:

@@ -31,6 +31,13 @@ class StoreTest(unittest.TestCase):
         self.assertIsNone(store.read_json(p))
         self.assertEqual(store.read_json(p + ".missing", []), [])
 
+    def test_read_text(self):
+        p = os.path.join(self.tmp, "log")
+        with open(p, "wb") as f:
+            f.write(b"ok \xff\n")  # a sanitizer log with a stray byte
+        self.assertEqual(store.read_text(p), "ok \ufffd\n")
+        self.assertEqual(store.read_text(p + ".missing"), "")
+
     def test_create_stages_and_never_overwrites(self):
         cs = store.CrashStore(os.path.join(self.tmp, "crashes"))
         src = os.path.join(self.tmp, "input")
